@@ -1,0 +1,18 @@
+"""lenet_tutorial: the helper package of the executable history of LeNet.
+
+Each module holds one idea:
+
+- :mod:`lenet_tutorial.data` - the USPS and MNIST files, checked and loaded; the papers' preprocessing
+- :mod:`lenet_tutorial.models` - the networks, by name
+- :mod:`lenet_tutorial.layers` - the squashing function, the fan-in initialisation
+- :mod:`lenet_tutorial.losses` - the papers' loss functions
+- :mod:`lenet_tutorial.train` - one training loop and batched evaluation for every chapter
+- :mod:`lenet_tutorial.rejection` - error versus rejection
+- :mod:`lenet_tutorial.nearest_neighbour` - the k-NN baseline
+- :mod:`lenet_tutorial.paper` - the papers' reported numbers
+- :mod:`lenet_tutorial.scorecard` - what the book measured, beside the papers
+- :mod:`lenet_tutorial.plots` - the book's figure style and recurring figures
+- :mod:`lenet_tutorial.reproducibility` - seeds and threads
+"""
+
+__version__ = "0.1.0"

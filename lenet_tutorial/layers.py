@@ -1,0 +1,195 @@
+"""Building blocks shared by the historical networks.
+
+The squashing function and the initialisation are the 1998 paper's (Appendix A),
+which it says were also those of the earlier networks.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+SQUASH_AMPLITUDE = 1.7159
+SQUASH_SLOPE = 2.0 / 3.0
+
+
+def squash_derivative(a: torch.Tensor) -> torch.Tensor:
+    """f'(a) for the squashing function."""
+    return SQUASH_AMPLITUDE * SQUASH_SLOPE * (1 - torch.tanh(SQUASH_SLOPE * a) ** 2)
+
+
+def squash(a: torch.Tensor) -> torch.Tensor:
+    """f(a) = 1.7159 tanh(2a/3): f(+-1) = +-1, and the gain near 0 is about 1."""
+    return SQUASH_AMPLITUDE * torch.tanh(SQUASH_SLOPE * a)
+
+
+class ScaledTanh(nn.Module):
+    """The papers' sigmoid, f(a) = A tanh(S a) with A = 1.7159, S = 2/3.
+
+    With these constants f(1) = 1 and f(-1) = -1, so targets of +-1 sit where the
+    second derivative is largest: outputs are not driven into the flat tails, and
+    the weights do not grow without bound chasing an asymptote.
+    """
+
+    def forward(self, a: torch.Tensor) -> torch.Tensor:
+        return squash(a)
+
+    @staticmethod
+    def derivative(a: torch.Tensor) -> torch.Tensor:
+        return squash_derivative(a)
+
+
+def fan_in_uniform_(weight: torch.Tensor, fan_in: int, bias: torch.Tensor | None = None) -> None:
+    """Initialise uniformly in +-2.4 / F_i, F_i the unit's fan-in (no square root).
+
+    LeCun et al. (1998, Appendix A): weights small enough that the total input of a
+    unit lies where the sigmoid is not saturated. Karpathy's 2022 reproduction used
+    2.4/sqrt(F_i); both papers write 2.4/F_i, so we do.
+    """
+    bound = 2.4 / fan_in
+    with torch.no_grad():
+        weight.uniform_(-bound, bound)
+        if bias is not None:
+            bias.uniform_(-bound, bound)
+
+
+def count_parameters(model: nn.Module) -> int:
+    """Number of trainable (free) parameters."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+class ConnectedConv2d(nn.Module):
+    """A convolution in which each output map reads only some input maps.
+
+    ``table[i][o]`` is true when output map ``o`` reads input map ``i`` (the layout of
+    Table I of the 1998 paper: input maps as rows). Only the connected kernels are
+    parameters, so the parameter count is the paper's. ``table=None`` connects everything.
+
+    ``bias="map"`` gives one bias per output map (LeNet-1, LeNet-5); ``bias="unit"`` one
+    bias per output *unit*, as in the 1989 network, whose weights were shared but biases
+    were not; it needs ``output_size``.
+
+    Why the sparse tables? The 1998 paper gives two reasons: it keeps the number of
+    connections in bounds, and, more importantly, it breaks the symmetry of the network:
+    different maps are forced to extract different features because they get different inputs.
+    """
+
+    def __init__(
+        self,
+        in_maps: int,
+        out_maps: int,
+        kernel_size: int,
+        table: list[list[bool]] | None = None,
+        stride: int = 1,
+        bias: str = "map",
+        output_size: tuple[int, int] | None = None,
+    ):
+        super().__init__()
+        if table is None:
+            table = [[True] * out_maps for _ in range(in_maps)]
+        if len(table) != in_maps or any(len(row) != out_maps for row in table):
+            raise ValueError(f"table must have {in_maps} rows of {out_maps} entries")
+        if bias not in ("map", "unit"):
+            raise ValueError("bias must be 'map' or 'unit'")
+        if bias == "unit" and output_size is None:
+            raise ValueError("bias='unit' needs output_size")
+        self.in_maps, self.out_maps, self.kernel_size, self.stride = in_maps, out_maps, kernel_size, stride
+        self.table = [list(map(bool, row)) for row in table]
+        # links in output-major order: the kernels of output map 0 first
+        links = [(o, i) for o in range(out_maps) for i in range(in_maps) if self.table[i][o]]
+        self.register_buffer(
+            "link_index", torch.tensor([o * in_maps + i for o, i in links]), persistent=False
+        )
+        self.fan_in = [
+            sum(self.table[i][o] for i in range(in_maps)) * kernel_size**2 for o in range(out_maps)
+        ]
+        self.weight = nn.Parameter(torch.empty(len(links), kernel_size, kernel_size))
+        bias_shape = (out_maps,) if bias == "map" else (out_maps, *output_size)
+        self.bias = nn.Parameter(torch.empty(bias_shape))
+        self.bias_mode = bias
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Uniform in +-2.4/F_i, F_i the fan-in of the unit the weight feeds."""
+        with torch.no_grad():
+            link = 0
+            for o in range(self.out_maps):
+                n = sum(self.table[i][o] for i in range(self.in_maps))
+                fan_in_uniform_(self.weight[link : link + n], self.fan_in[o], self.bias[o])
+                link += n
+
+    @property
+    def links(self) -> int:
+        return len(self.link_index)
+
+    def full_kernel(self, weight: torch.Tensor) -> torch.Tensor:
+        """The dense ``[out, in, k, k]`` kernel, zero where the table has no link."""
+        k2 = self.kernel_size**2
+        dense = weight.new_zeros(self.out_maps * self.in_maps, k2)
+        dense = dense.index_copy(0, self.link_index, weight.reshape(-1, k2))
+        return dense.reshape(self.out_maps, self.in_maps, self.kernel_size, self.kernel_size)
+
+    def affine(self, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
+        """The layer as a function of its input and parameters (linear in each)."""
+        out = F.conv2d(x, self.full_kernel(weight), stride=self.stride)
+        if bias is None:
+            return out
+        return out + (bias.view(1, -1, 1, 1) if self.bias_mode == "map" else bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.ndim != 4 or x.shape[1] != self.in_maps:
+            raise ValueError(f"expected input [N, {self.in_maps}, H, W], got {tuple(x.shape)}")
+        return self.affine(x, self.weight, self.bias)
+
+    def connections(self, output_shape: tuple[int, ...]) -> int:
+        """Connections into this layer's units, one per bias included."""
+        h, w = output_shape[-2:]
+        return h * w * sum(f + 1 for f in self.fan_in)
+
+
+class SubsamplingLayer(nn.Module):
+    """Trainable subsampling: each unit sums a 2x2 block of its map, times a coefficient, plus a bias.
+
+    One coefficient and one bias per map (LeNet-1's averaging layers and LeNet-5's S2/S4).
+    The coefficient sets how far the squashing that follows is from linear: small, and
+    the unit blurs; large, and it acts as a noisy OR or AND of its four inputs. Halving
+    the resolution makes the features less sensitive to small shifts and distortions.
+    """
+
+    def __init__(self, maps: int, size: int = 2):
+        super().__init__()
+        self.maps, self.size = maps, size
+        self.weight = nn.Parameter(torch.empty(maps))
+        self.bias = nn.Parameter(torch.empty(maps))
+        fan_in_uniform_(self.weight, size * size, self.bias)
+
+    def affine(self, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
+        block_sum = F.avg_pool2d(x, self.size) * (self.size * self.size)
+        out = block_sum * weight.view(1, -1, 1, 1)
+        return out if bias is None else out + bias.view(1, -1, 1, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.ndim != 4 or x.shape[1] != self.maps or x.shape[-1] % self.size or x.shape[-2] % self.size:
+            raise ValueError(
+                f"expected input [N, {self.maps}, H, W] with H, W divisible by {self.size}, got {tuple(x.shape)}"
+            )
+        return self.affine(x, self.weight, self.bias)
+
+    def connections(self, output_shape: tuple[int, ...]) -> int:
+        h, w = output_shape[-2:]
+        return self.maps * h * w * (self.size * self.size + 1)
+
+
+class FullyConnected(nn.Linear):
+    """A fully connected layer with the papers' initialisation and the ``affine`` interface."""
+
+    def __init__(self, in_features: int, out_features: int):
+        super().__init__(in_features, out_features)
+        fan_in_uniform_(self.weight, in_features, self.bias)
+
+    def affine(self, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
+        return F.linear(x, weight, bias)
+
+    def connections(self, output_shape: tuple[int, ...]) -> int:
+        return self.out_features * (self.in_features + 1)

@@ -1,0 +1,33 @@
+"""The networks of the book, by name.
+
+>>> model = build_model("fc1989")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from torch import nn
+
+from .fully_connected import FullyConnectedNet
+from .lenet1 import LeNet1
+from .zipcode1989 import ZipCodeNet1989
+
+MODELS: dict[str, Callable[[], nn.Module]] = {
+    "fc1989": lambda: FullyConnectedNet([256, 40, 10]),
+    "linear_mnist": lambda: FullyConnectedNet([784, 10], squash_output=False),
+    "mlp300_mnist": lambda: FullyConnectedNet([784, 300, 10]),
+    "zipcode1989": ZipCodeNet1989,
+    "lenet1": LeNet1,
+}
+
+
+def build_model(name: str) -> nn.Module:
+    """A freshly initialised network (draws from PyTorch's global generator: seed first)."""
+    try:
+        return MODELS[name]()
+    except KeyError:
+        raise ValueError(f"unknown model {name!r}; choose one of: {', '.join(MODELS)}") from None
+
+
+__all__ = ["MODELS", "FullyConnectedNet", "LeNet1", "ZipCodeNet1989", "build_model"]

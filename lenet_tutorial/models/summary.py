@@ -1,0 +1,56 @@
+"""Per-layer counts of units, connections and free parameters, as the papers tabulate them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+
+@dataclass(frozen=True)
+class LayerCount:
+    name: str
+    shape: tuple[int, ...]  # output shape of one pattern
+    units: int
+    connections: int
+    parameters: int
+
+
+def layer_counts(model: nn.Sequential, input_shape: tuple[int, ...]) -> list[LayerCount]:
+    """Run one pattern through ``model`` and count, for each trainable layer, its units,
+    connections (a bias counts as one connection per unit) and free parameters."""
+    rows = []
+    x = torch.zeros(1, *input_shape)
+    with torch.no_grad():
+        for name, module in model.named_children():
+            x = module(x)
+            if hasattr(module, "connections"):
+                rows.append(
+                    LayerCount(
+                        name=name,
+                        shape=tuple(x.shape[1:]),
+                        units=x[0].numel(),
+                        connections=module.connections(tuple(x.shape[1:])),
+                        parameters=sum(p.numel() for p in module.parameters() if p.requires_grad),
+                    )
+                )
+    return rows
+
+
+def format_counts(rows: list[LayerCount], input_units: int, paper: dict[str, tuple] | None = None) -> str:
+    """A fixed-width table; ``paper`` maps a layer name to its published (connections, parameters)."""
+    lines = [
+        f"{'layer':8s} {'output':>10s} {'units':>7s} {'connections':>12s} {'parameters':>11s}"
+        + ("   paper: connections, parameters" if paper else "")
+    ]
+    for r in rows:
+        line = f"{r.name:8s} {'x'.join(map(str, r.shape)):>10s} {r.units:7,d} {r.connections:12,d} {r.parameters:11,d}"
+        if paper and r.name in paper:
+            line += f"   {paper[r.name][0]:,}, {paper[r.name][1]:,}"
+        lines.append(line)
+    units = input_units + sum(r.units for r in rows)
+    lines.append(
+        f"{'total':8s} {'':>10s} {units:7,d} {sum(r.connections for r in rows):12,d} {sum(r.parameters for r in rows):11,d}   (units include the {input_units} inputs)"
+    )
+    return "\n".join(lines)

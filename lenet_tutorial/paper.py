@@ -1,0 +1,200 @@
+"""Every number the book compares against, with the source it comes from.
+
+One place, used by every chapter and by the scorecard: a chapter never types a
+paper's number itself, it looks it up here by its scorecard id. ``source`` is the
+key of the entry in ``book/references.bib``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Reported:
+    id: str  # the scorecard id, "<experiment>.<metric>"
+    experiment: str
+    metric: str
+    paper: float | None  # None where the papers give no number
+    unit: str  # "%", "parameters" or "connections"
+    source: str  # bibliography key
+    note: str = ""
+
+
+LECUN_1989 = "lecun1989backprop"
+LECUN_1990 = "lecun1990handwritten"
+LECUN_1995 = "lecun1995comparison"
+LECUN_1998 = "lecun1998gradient"
+KARPATHY_2022 = "karpathy2022"
+
+_ENTRIES = [
+    # The digits: baselines the papers measured
+    Reported(
+        "fc1989.test_error",
+        "Fully connected 256-40-10 on USPS (1989 baseline)",
+        "test error",
+        8.1,
+        "%",
+        LECUN_1989,
+    ),
+    Reported(
+        "fc1989.reject_at_1pct",
+        "Fully connected 256-40-10 on USPS (1989 baseline)",
+        "rejection for 1% error",
+        19.4,
+        "%",
+        LECUN_1989,
+    ),
+    Reported("linear_mnist.test_error", "Linear classifier on MNIST", "test error", 12.0, "%", LECUN_1998),
+    Reported(
+        "knn_mnist.test_error", "k-NN, Euclidean distance, on MNIST", "test error", 5.0, "%", LECUN_1998
+    ),
+    Reported(
+        "mlp300_mnist.test_error", "Fully connected 28x28-300-10 on MNIST", "test error", 4.7, "%", LECUN_1998
+    ),
+    # 1989 zip-code network
+    Reported("zip1989.train_error", "1989 zip-code network on USPS", "train error", 0.14, "%", LECUN_1989),
+    Reported("zip1989.test_error", "1989 zip-code network on USPS", "test error", 5.0, "%", LECUN_1989),
+    Reported(
+        "zip1989.reject_at_1pct",
+        "1989 zip-code network on USPS",
+        "rejection for 1% error",
+        12.1,
+        "%",
+        LECUN_1989,
+    ),
+    Reported(
+        "zip1989.free_parameters", "1989 zip-code network", "free parameters", 9760, "parameters", LECUN_1989
+    ),
+    Reported("zip1989.connections", "1989 zip-code network", "connections", 64660, "connections", LECUN_1989),
+    Reported(
+        "zip1989_modern.test_error",
+        "1989 network with Karpathy's 2022 changes, on USPS",
+        "test error",
+        None,
+        "%",
+        KARPATHY_2022,
+        "Karpathy reported 1.59% on an MNIST proxy, not on USPS",
+    ),
+    # LeNet-1
+    Reported("lenet1_usps.test_error", "LeNet-1 on USPS", "test error", None, "%", LECUN_1990),
+    Reported(
+        "lenet1_usps.reject_at_1pct",
+        "LeNet-1 on USPS",
+        "rejection for 1% error",
+        9.0,
+        "%",
+        LECUN_1990,
+        "about 9%",
+    ),
+    Reported("lenet1.free_parameters", "LeNet-1", "free parameters", 2578, "parameters", LECUN_1990),
+    Reported("lenet1.connections", "LeNet-1", "connections", 98442, "connections", LECUN_1990),
+    Reported("lenet1_mnist.test_error", "LeNet-1 on 16x16 MNIST", "test error", 1.7, "%", LECUN_1998),
+    # LeNet-4 and boosting
+    Reported("lenet4.test_error", "LeNet-4 on MNIST", "test error", 1.1, "%", LECUN_1998),
+    Reported(
+        "lenet4.free_parameters",
+        "LeNet-4",
+        "free parameters",
+        17000,
+        "parameters",
+        LECUN_1998,
+        "about 17,000",
+    ),
+    Reported(
+        "boosted_lenet4.test_error",
+        "Boosted LeNet-4 (distortions) on MNIST",
+        "test error",
+        0.7,
+        "%",
+        LECUN_1998,
+    ),
+    Reported(
+        "boosted_lenet4.reject_at_0_5pct",
+        "Boosted LeNet-4 (distortions) on MNIST",
+        "rejection for 0.5% error",
+        0.5,
+        "%",
+        LECUN_1998,
+    ),
+    # LeNet-5
+    Reported("lenet5.test_error", "LeNet-5 on MNIST", "test error", 0.95, "%", LECUN_1998),
+    Reported(
+        "lenet5.train_error", "LeNet-5 on MNIST", "train error", 0.35, "%", LECUN_1998, "after 19 passes"
+    ),
+    Reported("lenet5.free_parameters", "LeNet-5", "free parameters", 60000, "parameters", LECUN_1998),
+    Reported("lenet5.connections", "LeNet-5", "connections", 340908, "connections", LECUN_1998),
+    Reported(
+        "lenet5_distorted.test_error", "LeNet-5 with distortions on MNIST", "test error", 0.8, "%", LECUN_1998
+    ),
+    # Modern
+    Reported(
+        "modern_lenet5.test_error",
+        "Modern LeNet-5 on MNIST",
+        "test error",
+        None,
+        "%",
+        LECUN_1998,
+        "target: at most 0.5%",
+    ),
+    Reported(
+        "modern_lenet5.free_parameters",
+        "Modern LeNet-5",
+        "free parameters",
+        None,
+        "parameters",
+        LECUN_1998,
+        "target: at most 60,000",
+    ),
+]
+
+REPORTED: dict[str, Reported] = {entry.id: entry for entry in _ENTRIES}
+
+
+def reported(id: str) -> Reported:
+    """The paper's number for scorecard id ``id`` (a clear error for an unknown id)."""
+    try:
+        return REPORTED[id]
+    except KeyError:
+        raise KeyError(f"unknown scorecard id {id!r}; known ids: {', '.join(REPORTED)}") from None
+
+
+# Figure 9 of LeCun et al. (1998): MNIST test error (%) of every classifier compared.
+# (name, error %, preprocessing note or "")
+FIGURE9_TEST_ERROR = [
+    ("linear", 12.0, ""),
+    ("linear", 8.4, "deslant"),
+    ("pairwise linear", 7.6, ""),
+    ("K-NN Euclidean", 5.0, ""),
+    ("K-NN Euclidean", 2.4, "deslant"),
+    ("40 PCA + quadratic", 3.3, ""),
+    ("1000 RBF + linear", 3.6, ""),
+    ("tangent distance", 1.1, "16x16"),
+    ("SVM poly 4", 1.1, ""),
+    ("RS-SVM poly 5", 1.0, ""),
+    ("V-SVM poly 9", 0.8, "dist"),
+    ("28x28-300-10", 4.7, ""),
+    ("28x28-300-10", 3.6, "dist"),
+    ("20x20-300-10", 1.6, "deslant"),
+    ("28x28-1000-10", 4.5, ""),
+    ("28x28-1000-10", 3.8, "dist"),
+    ("28x28-300-100-10", 3.05, ""),
+    ("28x28-300-100-10", 2.5, "dist"),
+    ("28x28-500-150-10", 2.95, ""),
+    ("28x28-500-150-10", 2.45, "dist"),
+    ("LeNet-1", 1.7, "16x16"),
+    ("LeNet-4", 1.1, ""),
+    ("LeNet-4 / Local", 1.1, ""),
+    ("LeNet-4 / K-NN", 1.1, ""),
+    ("LeNet-5", 0.95, ""),
+    ("LeNet-5", 0.8, "dist"),
+    ("Boosted LeNet-4", 0.7, "dist"),
+]
+
+# Karpathy (2022), on MNIST resized to 16x16 as a stand-in for USPS: not the same data.
+KARPATHY_MNIST_PROXY = {
+    "faithful train error": 0.62,
+    "faithful test error": 4.09,
+    "modern test error": 1.59,
+    "modern test error, 50,000 training images": 1.25,
+}

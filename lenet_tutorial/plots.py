@@ -1,0 +1,168 @@
+"""The book's figures: one style, opaque backgrounds, labelled axes.
+
+Every figure has a white, opaque background so that it stays readable when the
+book is shown in dark mode. The functions return the matplotlib ``Figure``; a
+chapter shows it with ``plt.show()``.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+STYLE = {
+    "figure.facecolor": "white",
+    "axes.facecolor": "white",
+    "savefig.facecolor": "white",
+    "savefig.transparent": False,
+    "figure.dpi": 100,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "font.size": 10,
+}
+PAPER_COLOUR = "#7f7f7f"
+OURS_COLOUR = "#1f77b4"
+
+
+def use_book_style() -> None:
+    """Apply the book's figure style to every later figure."""
+    matplotlib.rcParams.update(STYLE)
+
+
+def digit_gallery(
+    images: torch.Tensor,
+    labels: torch.Tensor | None = None,
+    *,
+    titles: list[str] | None = None,
+    columns: int = 10,
+    cell: float = 0.9,
+    title: str | None = None,
+) -> plt.Figure:
+    """Show images ``[N, H, W]`` in a grid, dark ink on light paper, labels as titles."""
+    images = images.reshape(len(images), *images.shape[-2:]).float()
+    rows = max(1, int(np.ceil(len(images) / columns)))
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * cell, rows * cell * 1.15), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i >= len(images):
+            continue
+        image = images[i]
+        # ink is the high value in every data set of the book; show it dark
+        ax.imshow(image.numpy(), cmap="gray_r", interpolation="nearest")
+        text = titles[i] if titles is not None else (str(int(labels[i])) if labels is not None else None)
+        if text is not None:
+            ax.set_title(text, fontsize=8, pad=2)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def learning_curves(history, *, title: str, paper_test_error: float | None = None) -> plt.Figure:
+    """Train and test error (%) per pass, with the paper's test error as a line."""
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    epochs = history["epoch"]
+    ax.plot(epochs, [100 * e for e in history["train_error"]], "o-", ms=3, label="train error (ours)")
+    if history.rows and history.rows[0].get("test_error") is not None:
+        ax.plot(epochs, [100 * e for e in history["test_error"]], "s-", ms=3, label="test error (ours)")
+    if paper_test_error is not None:
+        ax.axhline(
+            paper_test_error, color=PAPER_COLOUR, ls="--", label=f"test error (paper): {paper_test_error}%"
+        )
+    ax.set_xlabel("pass over the training set")
+    ax.set_ylabel("error (%)")
+    ax.set_title(title)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def rejection_plot(
+    curves: dict, *, title: str, marks: dict | None = None, max_rejection: float = 30
+) -> plt.Figure:
+    """Error on accepted digits (%) against digits rejected (%), one line per classifier.
+
+    ``curves`` maps a label to a :class:`~lenet_tutorial.rejection.RejectionCurve`;
+    ``marks`` maps a label to (rejection %, error %) points, e.g. the paper's.
+    """
+    fig, ax = plt.subplots(figsize=(6, 3.8))
+    for label, curve in curves.items():
+        ax.plot(100 * curve.rejected.numpy(), 100 * curve.error.numpy(), label=label)
+    for label, (x, y) in (marks or {}).items():
+        ax.plot([x], [y], "D", color=PAPER_COLOUR, ms=6)
+        ax.annotate(label, (x, y), textcoords="offset points", xytext=(6, 6), fontsize=8)
+    ax.set_xlim(0, max_rejection)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("test digits rejected (%)")
+    ax.set_ylabel("error on the accepted digits (%)")
+    ax.set_title(title)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def paper_vs_ours(
+    labels: list[str], paper: list[float | None], ours: list[float], *, title: str, unit: str = "%"
+) -> plt.Figure:
+    """Horizontal bars: the paper's number (grey) beside ours (blue) for each experiment."""
+    y = np.arange(len(labels))
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(labels) + 1.2))
+    paper_values = [np.nan if p is None else p for p in paper]
+    ax.barh(y - 0.2, paper_values, height=0.4, color=PAPER_COLOUR, label="paper")
+    ax.barh(y + 0.2, ours, height=0.4, color=OURS_COLOUR, label="this book")
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"test error ({unit})" if unit == "%" else unit)
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+TIMELINE = [
+    (1989, "Zip-code network", "USPS digits, 3 days\non a SUN-4"),
+    (1990, "LeNet-1", "trainable subsampling,\nsparse connections"),
+    (1994, "MNIST", "NIST SD-1 + SD-3,\nwriter-disjoint split"),
+    (1995, "LeNet-4, boosting", "comparison of learning\nalgorithms"),
+    (1998, "LeNet-5", "0.95% on MNIST,\nGTN paper"),
+]
+
+
+def timeline() -> plt.Figure:
+    """The milestones of the book, 1989 to 1998."""
+    fig, ax = plt.subplots(figsize=(9, 2.6))
+    ax.hlines(0, 1988.5, 1998.8, color="black", lw=1.5)
+    for i, (year, name, detail) in enumerate(TIMELINE):
+        up = 1 if i % 2 == 0 else -1
+        ax.vlines(year, 0, 0.55 * up, color=OURS_COLOUR)
+        ax.plot(year, 0, "o", color=OURS_COLOUR)
+        ax.text(
+            year,
+            0.6 * up,
+            f"{year}: {name}",
+            ha="center",
+            va="bottom" if up > 0 else "top",
+            fontweight="bold",
+        )
+        ax.text(
+            year,
+            0.6 * up + (0.35 if up > 0 else -0.35),
+            detail,
+            ha="center",
+            va="bottom" if up > 0 else "top",
+            fontsize=8,
+        )
+    ax.set_xlim(1988, 1999.5)
+    ax.set_ylim(-1.6, 1.6)
+    ax.set_xticks(range(1989, 1999))
+    ax.set_xlabel("year")
+    ax.set_yticks([])
+    ax.grid(False)
+    ax.spines["left"].set_visible(False)
+    ax.set_title("From the zip-code network to LeNet-5")
+    fig.tight_layout()
+    return fig

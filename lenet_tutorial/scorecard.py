@@ -1,0 +1,111 @@
+"""The reproduction scorecard: what each chapter measured, beside the paper.
+
+A chapter *records* a result by printing it in a fixed form::
+
+    [scorecard] fc1989.test_error = 7.92 %
+
+and the scorecard is *collected* from the committed notebooks' outputs. Since CI
+re-executes every notebook and compares its outputs with the committed ones (strict
+nbval), a number in the scorecard is always one the code really produces: change a
+stored number by hand and CI fails.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .paper import REPORTED, reported
+
+LINE = re.compile(r"^\[scorecard\] (?P<id>[\w.]+) = (?P<value>-?[\d.]+)(?: (?P<unit>\S+))?\s*$")
+DECIMALS = {"%": 2, "parameters": 0, "connections": 0}
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    experiment: str
+    metric: str
+    paper: float | None
+    ours: float
+    unit: str
+    source: str
+    notebook: str
+
+
+def format_value(value: float, unit: str) -> str:
+    decimals = DECIMALS.get(unit, 2)
+    return f"{value:.{decimals}f}" if decimals else f"{round(value):d}"
+
+
+def record(id: str, ours: float) -> float:
+    """Record a result of this chapter in the scorecard; print it beside the paper's number.
+
+    Returns the value as recorded (rounded as printed), so the chapter can assert on it.
+    """
+    entry = reported(id)
+    text = format_value(ours, entry.unit)
+    unit = "%" if entry.unit == "%" else ""
+    paper = (
+        "none reported" if entry.paper is None else f"{format_value(entry.paper, entry.unit)} {unit}".strip()
+    )
+    print(f"[scorecard] {id} = {text}{' ' + unit if unit else ''}")
+    print(f"            paper: {paper} ({entry.experiment}, {entry.metric})")
+    return float(text)
+
+
+def _stream_text(cell: dict) -> str:
+    parts = []
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream" and output.get("name") == "stdout":
+            text = output.get("text", "")
+            parts.append("".join(text) if isinstance(text, list) else text)
+    return "".join(parts)
+
+
+def collect(book_dir: str | Path) -> list[Entry]:
+    """Every recorded result in the notebooks under ``book_dir``, in the order of the ids in paper.py."""
+    found: dict[str, Entry] = {}
+    for path in sorted(Path(book_dir).rglob("*.ipynb")):
+        if ".ipynb_checkpoints" in path.parts or "_build" in path.parts:
+            continue
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        for cell in notebook.get("cells", []):
+            if cell.get("cell_type") != "code":
+                continue
+            for line in _stream_text(cell).splitlines():
+                match = LINE.match(line)
+                if not match:
+                    continue
+                entry = reported(match["id"])
+                if entry.id in found:
+                    raise ValueError(
+                        f"{entry.id} is recorded twice: in {found[entry.id].notebook} and {path}"
+                    )
+                found[entry.id] = Entry(
+                    id=entry.id,
+                    experiment=entry.experiment,
+                    metric=entry.metric,
+                    paper=entry.paper,
+                    ours=float(match["value"]),
+                    unit=entry.unit,
+                    source=entry.source,
+                    notebook=str(path.relative_to(book_dir)),
+                )
+    return [found[id] for id in REPORTED if id in found]
+
+
+def as_json(entries: list[Entry]) -> str:
+    keys = ("id", "experiment", "metric", "paper", "ours", "unit", "source")
+    return json.dumps([{k: asdict(e)[k] for k in keys} for e in entries], indent=2)
+
+
+def as_table(entries: list[Entry]) -> str:
+    rows = [("id", "paper", "ours", "unit")]
+    for e in entries:
+        paper = "-" if e.paper is None else format_value(e.paper, e.unit)
+        rows.append((e.id, paper, format_value(e.ours, e.unit), e.unit))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)

@@ -1,0 +1,206 @@
+"""One training loop for every chapter.
+
+The data live in memory as tensors, so a pass over the training set is a loop of
+tensor slices: no ``Dataset`` returning one sample at a time, no per-sample Python
+work. The same loop does what the papers did, per-pattern updates (``batch_size=1``)
+in a constant order, and what came later, shuffled mini-batches.
+
+After each pass it measures train and test error with large batched forward
+passes, and records them in a :class:`History`: the table and curves every chapter
+shows.
+
+A model's ``forward`` returns what its loss function reads. Its class *scores*
+(higher = more likely) are the same tensor, unless the model defines
+``output_scores(outputs)``: LeNet-5's RBF units, say, output penalties, and the
+answer is the class with the smallest one.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+from tqdm.std import tqdm
+
+ORDERS = ("shuffle", "fixed", "dataset")
+PROGRESS_ENV = "LENET_TUTORIAL_PROGRESS"
+
+
+def progress_default() -> bool:
+    """Show progress bars unless ``$LENET_TUTORIAL_PROGRESS`` is ``0``.
+
+    The book's committed outputs are made with bars off (``tools/execute_notebooks.py``),
+    so that the published page shows results rather than a stack of half-drawn bars.
+    """
+    return os.environ.get(PROGRESS_ENV, "1") != "0"
+
+
+def scores_of(model: nn.Module, outputs: torch.Tensor) -> torch.Tensor:
+    return model.output_scores(outputs) if hasattr(model, "output_scores") else outputs
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    error: float  # fraction of patterns misclassified
+    loss: float | None  # mean loss over the set, if a loss function was given
+    scores: torch.Tensor  # [N, classes], higher = more likely; argmax is the answer
+
+    @property
+    def predictions(self) -> torch.Tensor:
+        return self.scores.argmax(1)
+
+
+def evaluate(
+    model: nn.Module,
+    images: torch.Tensor,
+    labels: torch.Tensor,
+    loss_fn: Callable | None = None,
+    batch_size: int = 2048,
+) -> Evaluation:
+    """Error rate (and mean loss) of ``model`` on a whole data set, in large batches."""
+    was_training = model.training
+    model.eval()
+    outputs = []
+    with torch.no_grad():
+        for start in range(0, len(images), batch_size):
+            outputs.append(model(images[start : start + batch_size]))
+        outputs = torch.cat(outputs)
+        scores = scores_of(model, outputs)
+        loss = float(loss_fn(outputs, labels)) if loss_fn is not None else None
+    model.train(was_training)
+    error = (scores.argmax(1) != labels).double().mean().item()
+    return Evaluation(error=error, loss=loss, scores=scores)
+
+
+@dataclass
+class History:
+    """What happened in each pass: train loss, train/test error (fractions), time."""
+
+    rows: list[dict] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, key: str) -> list:
+        return [row[key] for row in self.rows]
+
+    @property
+    def last(self) -> dict:
+        return self.rows[-1]
+
+    def table(self, every: int = 1) -> str:
+        """The history as fixed-width text (errors in %), every ``every``-th pass and the last."""
+        has_test = self.rows and self.rows[0].get("test_error") is not None
+        lines = ["pass   train loss   train err" + ("   test err" if has_test else "")]
+        for row in self.rows:
+            if row["epoch"] % every and row is not self.rows[-1]:
+                continue
+            line = f"{row['epoch']:4d}   {row['train_loss']:10.4g}   {100 * row['train_error']:8.2f}%"
+            if has_test:
+                line += f"   {100 * row['test_error']:7.2f}%"
+            lines.append(line)
+        return "\n".join(lines)
+
+
+def _order(n: int, order: str, generator: torch.Generator, fixed: torch.Tensor | None):
+    if order == "dataset":
+        return None
+    if order == "fixed":
+        return fixed
+    return torch.randperm(n, generator=generator)
+
+
+def train(
+    model: nn.Module,
+    train_data: tuple[torch.Tensor, torch.Tensor],
+    *,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    optimizer: torch.optim.Optimizer,
+    epochs: int,
+    batch_size: int = 1,
+    order: str = "shuffle",
+    generator: torch.Generator | None = None,
+    test_data: tuple[torch.Tensor, torch.Tensor] | None = None,
+    lr_schedule: Callable[[int], float] | None = None,
+    before_pass: Callable[[int], None] | None = None,
+    transform: Callable[[torch.Tensor, torch.Generator], torch.Tensor] | None = None,
+    progress: bool | None = None,
+    eval_batch_size: int = 2048,
+) -> History:
+    """Train ``model`` for ``epochs`` passes over ``train_data``; return the per-pass history.
+
+    order
+        ``"dataset"``: the order of the data set, every pass (the 1989 paper's constant
+        order); ``"fixed"``: one random order drawn once and kept (the 1998 paper's);
+        ``"shuffle"``: a new random order each pass (modern practice).
+    lr_schedule
+        ``epoch -> learning rate`` (epochs count from 1), set on every parameter group
+        before the pass.
+    before_pass
+        ``epoch -> None``, called before each pass; second-order methods re-estimate
+        their curvature there.
+    transform
+        ``(images, generator) -> images``, applied to the whole training set at the start
+        of each pass: fresh distortions every pass, without per-sample Python work.
+    progress
+        show a progress bar over the passes (default: see :func:`progress_default`).
+    """
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    images, labels = train_data
+    if len(images) != len(labels):
+        raise ValueError(f"{len(images)} images but {len(labels)} labels")
+    generator = generator if generator is not None else torch.Generator().manual_seed(0)
+    fixed = torch.randperm(len(images), generator=generator) if order == "fixed" else None
+    history = History()
+    bar = tqdm(
+        range(1, epochs + 1),
+        desc="training",
+        unit="pass",
+        file=sys.stdout,
+        ncols=100,
+        disable=not (progress_default() if progress is None else progress),
+    )
+    for epoch in bar:
+        started = time.perf_counter()
+        if lr_schedule is not None:
+            for group in optimizer.param_groups:
+                group["lr"] = lr_schedule(epoch)
+        if before_pass is not None:
+            before_pass(epoch)
+        x = transform(images, generator) if transform is not None else images
+        y = labels
+        permutation = _order(len(images), order, generator, fixed)
+        if permutation is not None:
+            x, y = x[permutation], y[permutation]
+        model.train()
+        total_loss = torch.zeros((), dtype=torch.float64)
+        for start in range(0, len(x), batch_size):
+            xb, yb = x[start : start + batch_size], y[start : start + batch_size]
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            optimizer.step()
+            total_loss += loss.detach() * len(xb)
+        row = {
+            "epoch": epoch,
+            "train_loss": float(total_loss) / len(x),
+            "train_error": evaluate(model, images, labels, batch_size=eval_batch_size).error,
+        }
+        if test_data is not None:
+            row["test_error"] = evaluate(model, *test_data, batch_size=eval_batch_size).error
+        row["seconds"] = time.perf_counter() - started
+        history.rows.append(row)
+        bar.set_postfix(
+            train=f"{100 * row['train_error']:.2f}%",
+            **({"test": f"{100 * row['test_error']:.2f}%"} if test_data is not None else {}),
+        )
+    bar.close()
+    return history

@@ -1,0 +1,162 @@
+"""The built book, opened page by page in headless Chromium.
+
+Run after ``jupyter-book build .``: serves ``_build/html`` on 127.0.0.1 and checks
+each page's title, console, images, launch buttons and internal links. The machine
+has no internet, so requests to other hosts (MathJax's CDN, say) are answered with an
+empty response and listed, instead of failing the page.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import threading
+import urllib.parse
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+HTML = ROOT / "_build" / "html"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+PAGES = (
+    sorted(str(p.relative_to(HTML)) for p in HTML.rglob("*.html") if "_static" not in p.parts)
+    if HTML.is_dir()
+    else []
+)
+
+
+@pytest.fixture(scope="module")
+def site():
+    if not HTML.is_dir():
+        pytest.fail("no built book: run `jupyter-book build .` first")
+
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(QuietHandler, directory=str(HTML))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium, or set CHROMIUM")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def open_page(browser, site, page_path):
+    """Load a page; return it with its console errors and the off-site URLs it asked for."""
+    page = browser.new_page()
+    errors, external = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def route(r):
+        if r.request.url.startswith(site):
+            r.continue_()
+        else:
+            external.append(r.request.url)
+            r.fulfill(status=200, body="", content_type="text/plain")
+
+    page.route("**/*", route)
+    page.goto(f"{site}/{page_path}", wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return page, errors, external
+
+
+def test_the_book_has_its_pages():
+    names = {Path(p).stem for p in PAGES}
+    assert {"intro", "digits", "scorecard", "references"} <= names
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_loads_cleanly(browser, site, page_path):
+    page, errors, _ = open_page(browser, site, page_path)
+    try:
+        assert page.title().strip(), "page has no title"
+        assert page.locator("h1").count() >= 1 or Path(page_path).stem in ("genindex", "search")
+        assert errors == [], f"console errors: {errors}"
+        broken = page.evaluate(
+            "() => Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+        )
+        assert broken == [], f"images that did not load: {broken}"
+    finally:
+        page.close()
+
+
+def expected_launch_urls(notebook: str) -> tuple[str, str]:
+    org_repo = urllib.parse.urlparse(CONFIG["repository"]["url"]).path.strip("/")
+    branch = CONFIG["repository"]["branch"]
+    prefix = CONFIG["repository"].get("path_to_book") or ""
+    path = f"{prefix}/{notebook}".strip("/")
+    colab = f"{CONFIG['launch_buttons']['colab_url']}/github/{org_repo}/blob/{branch}/{path}"
+    binder = f"{CONFIG['launch_buttons']['binderhub_url']}/v2/gh/{org_repo}/{branch}?urlpath=tree/{path}"
+    return colab, binder
+
+
+@pytest.mark.parametrize("page_path", [p for p in PAGES if (ROOT / p).with_suffix(".ipynb").exists()])
+def test_notebook_pages_launch_in_colab_and_binder(browser, site, page_path):
+    page, _, _ = open_page(browser, site, page_path)
+    try:
+        hrefs = page.evaluate("() => Array.from(document.querySelectorAll('a')).map(a => a.href)")
+    finally:
+        page.close()
+    colab, binder = expected_launch_urls(str(Path(page_path).with_suffix(".ipynb")))
+    assert colab in hrefs, f"no Colab button to {colab}"
+    assert binder in hrefs, f"no Binder button to {binder}"
+
+
+def test_every_internal_link_resolves(browser, site):
+    ids_cache: dict[str, set[str]] = {}
+
+    def ids_of(path: Path) -> set[str]:
+        if str(path) not in ids_cache:
+            ids_cache[str(path)] = set(re.findall(r'\bid="([^"]+)"', path.read_text(errors="replace")))
+        return ids_cache[str(path)]
+
+    broken = []
+    for page_path in PAGES:
+        page, _, _ = open_page(browser, site, page_path)
+        try:
+            hrefs = page.evaluate("() => Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
+        finally:
+            page.close()
+        for href in hrefs:
+            if not href.startswith(site):
+                continue
+            parsed = urllib.parse.urlparse(href)
+            target = HTML / urllib.parse.unquote(parsed.path).lstrip("/")
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page_path}: {href} (no such file)")
+            elif (
+                parsed.fragment
+                and target.suffix == ".html"
+                and urllib.parse.unquote(parsed.fragment) not in ids_of(target)
+            ):
+                broken.append(f"{page_path}: {href} (no element #{parsed.fragment})")
+    assert broken == []

@@ -1,0 +1,67 @@
+"""The papers' input normalisations."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from lenet_tutorial.data import (
+    mnist_to_16x16,
+    mnist_to_28x28,
+    mnist_to_lenet5,
+    pad_centred,
+    usps_to_lenet1,
+)
+
+
+def test_lenet5_input_is_32x32_with_background_minus_0_1_and_ink_1_175():
+    images = torch.zeros(2, 28, 28, dtype=torch.uint8)
+    images[:, 10, 10] = 255
+    x = mnist_to_lenet5(images)
+    assert x.shape == (2, 1, 32, 32) and x.dtype == torch.float32
+    assert torch.isclose(x[0, 0, 0, 0], torch.tensor(-0.1))
+    assert torch.isclose(x[0, 0, 12, 12], torch.tensor(1.175))  # the digit moved by the 2-pixel margin
+    assert torch.isclose(x.amin(), torch.tensor(-0.1))
+
+
+def test_28x28_scale_matches_lenet5_grey_levels():
+    images = torch.tensor([[[0, 255] * 14] * 28], dtype=torch.uint8)
+    x = mnist_to_28x28(images)
+    assert x.shape == (1, 1, 28, 28)
+    assert set(torch.round(x.unique() * 1000).tolist()) == {-100.0, 1175.0}
+
+
+def test_16x16_mnist_is_in_minus1_to_1_like_usps():
+    images = torch.randint(0, 256, (3, 28, 28), dtype=torch.uint8)
+    x = mnist_to_16x16(images)
+    assert x.shape == (3, 16, 16)
+    assert x.min() >= -1 and x.max() <= 1
+    blank = mnist_to_16x16(torch.zeros(1, 28, 28, dtype=torch.uint8))
+    assert (blank == -1).all()
+
+
+def test_lenet1_input_centres_the_16x16_digit_in_28x28():
+    digit = torch.full((1, 16, 16), 0.5)
+    x = usps_to_lenet1(digit)
+    assert x.shape == (1, 1, 28, 28)
+    assert (x[0, 0, 6:22, 6:22] == 0.5).all()
+    assert x.sum() == 0.5 * 256 - (28 * 28 - 256)
+
+
+@pytest.mark.parametrize(
+    "function, images",
+    [
+        (mnist_to_lenet5, torch.zeros(2, 32, 32, dtype=torch.uint8)),
+        (mnist_to_lenet5, torch.zeros(28, 28, dtype=torch.uint8)),
+        (mnist_to_28x28, torch.zeros(1, 28, 28)),  # floats, not MNIST bytes
+        (usps_to_lenet1, torch.zeros(1, 28, 28)),
+    ],
+)
+def test_wrong_shape_or_type_is_a_clear_error(function, images):
+    with pytest.raises(ValueError, match="expected"):
+        function(images)
+
+
+def test_cannot_centre_a_large_image_in_a_small_field():
+    with pytest.raises(ValueError, match="cannot centre"):
+        pad_centred(torch.zeros(1, 30, 30), 28, 0.0)

@@ -1,0 +1,121 @@
+"""Project-level consistency: packaging, Binder environment, book configuration, notebooks."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import tomllib
+import yaml
+
+from .conftest import ROOT
+
+NOTEBOOKS = sorted(p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def requirement_name(spec: str) -> str:
+    return re.split(r"[<>=!~\[ ;]", spec, maxsplit=1)[0].strip().lower()
+
+
+def test_environment_yml_has_the_same_runtime_packages_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = {requirement_name(d) for d in project["dependencies"]}
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = {requirement_name(d.split("::")[-1]) for d in env["dependencies"] if isinstance(d, str)}
+    conda = {"torch" if name == "pytorch" else name for name in conda}
+    assert runtime <= conda, f"missing from environment.yml: {runtime - conda}"
+    assert "cpuonly" in conda, "Binder must get the CPU-only PyTorch"
+    assert "torchvision" not in runtime | conda
+    pip_part = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert "-e ." in pip_part  # the helper package itself
+
+
+def test_version_bounds_agree_between_pyproject_and_environment_yml():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    bounds = {requirement_name(d): d[len(requirement_name(d)) :].strip() for d in project["dependencies"]}
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    for dep in env["dependencies"]:
+        if not isinstance(dep, str):
+            continue
+        spec = dep.split("::")[-1]
+        name = requirement_name(spec)
+        name = "torch" if name == "pytorch" else name
+        if name in bounds:
+            assert spec[len(requirement_name(spec)) :].strip() == bounds[name], name
+
+
+def test_ci_pins_the_cpu_build_of_torch():
+    constraints = (ROOT / "constraints.txt").read_text()
+    assert re.search(r"^torch==2\.13\.0$", constraints, re.M)
+    assert "torchvision" not in constraints
+
+
+def test_ci_runs_the_test_command_written_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in readme and "make book" in readme
+    assert re.search(r"^\s*make test\b", ci, re.M)
+    assert "set -euo pipefail" in ci
+
+
+def config():
+    return yaml.safe_load((ROOT / "_config.yml").read_text())
+
+
+def test_book_renders_committed_outputs_and_has_launch_buttons():
+    cfg = config()
+    assert cfg["execute"]["execute_notebooks"] == "off"
+    assert cfg["repository"]["branch"] == "main"
+    assert cfg["launch_buttons"]["colab_url"] == "https://colab.research.google.com"
+    assert cfg["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
+    assert (
+        "sphinx_exercise" in cfg["sphinx"]["extra_extensions"]
+    )  # sphinx_togglebutton and thebe come with JB1
+
+
+def toc_files():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc["parts"]:
+        files += [c["file"] for c in part["chapters"]]
+    return files
+
+
+def test_every_toc_entry_exists_and_every_notebook_is_in_the_toc():
+    files = toc_files()
+    for f in files:
+        assert (ROOT / f"{f}.md").exists() or (ROOT / f"{f}.ipynb").exists(), f
+    for nb in NOTEBOOKS:
+        assert str(nb.relative_to(ROOT).with_suffix("")) in files, nb
+
+
+def test_every_notebook_is_committed_executed_with_the_python3_kernel():
+    assert NOTEBOOKS
+    for path in NOTEBOOKS:
+        nb = json.loads(path.read_text())
+        assert nb["metadata"]["kernelspec"]["name"] == "python3", path
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        assert any(c["outputs"] for c in code), f"{path} has no outputs"
+        counts = [c["execution_count"] for c in code if c["execution_count"] is not None]
+        assert counts == sorted(counts) and len(counts) == len(code), f"{path}: run all cells in order"
+
+
+def test_every_notebook_installs_the_package_from_the_configured_repository():
+    url = config()["repository"]["url"]
+    for path in NOTEBOOKS:
+        first = json.loads(path.read_text())["cells"][0]
+        assert first["cell_type"] == "code" and "remove-cell" in first["metadata"].get("tags", []), path
+        assert f"git+{url}" in "".join(first["source"]), path
+
+
+def test_every_chapter_has_objectives_run_time_and_collapsed_solutions():
+    for path in (ROOT / "book" / "chapters").glob("*.ipynb"):
+        text = "".join(
+            "".join(c["source"])
+            for c in json.loads(path.read_text())["cells"]
+            if c["cell_type"] == "markdown"
+        )
+        assert "Learning objectives" in text and "Run time" in text, path
+        exercises = text.count("```{exercise}")
+        solutions = re.findall(r"```\{solution\}[^\n]*\n:class: dropdown", text)
+        assert 2 <= exercises <= 4 and len(solutions) == exercises, path

@@ -1,0 +1,119 @@
+"""The scorecard: recorded in notebook outputs, collected from them, printed as JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from lenet_tutorial import paper, scorecard
+from lenet_tutorial.__main__ import main
+
+from .conftest import ROOT
+
+
+def notebook_with_output(path, text):
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("...")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+    nb.cells = [cell]
+    nbformat.write(nb, path)
+
+
+def test_record_prints_a_parsable_line_and_returns_the_rounded_value(capsys):
+    value = scorecard.record("fc1989.test_error", 7.123456)
+    assert value == 7.12
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "[scorecard] fc1989.test_error = 7.12 %"
+    assert "paper: 8.10 %" in out
+
+
+def test_record_refuses_an_unknown_id():
+    with pytest.raises(KeyError, match="unknown scorecard id"):
+        scorecard.record("lenet7.test_error", 1.0)
+
+
+def test_collect_reads_records_from_notebook_outputs(tmp_path):
+    notebook_with_output(tmp_path / "a.ipynb", "hello\n[scorecard] knn_mnist.test_error = 2.83 %\n")
+    (tmp_path / "sub").mkdir()
+    notebook_with_output(tmp_path / "sub" / "b.ipynb", "[scorecard] lenet5.free_parameters = 60000\n")
+    entries = scorecard.collect(tmp_path)
+    assert [(e.id, e.ours, e.paper, e.notebook) for e in entries] == [
+        ("knn_mnist.test_error", 2.83, 5.0, "a.ipynb"),
+        ("lenet5.free_parameters", 60000.0, 60000, "sub/b.ipynb"),
+    ]
+
+
+def test_the_same_id_recorded_twice_is_an_error(tmp_path):
+    notebook_with_output(tmp_path / "a.ipynb", "[scorecard] knn_mnist.test_error = 2.83 %\n")
+    notebook_with_output(tmp_path / "b.ipynb", "[scorecard] knn_mnist.test_error = 2.90 %\n")
+    with pytest.raises(ValueError, match="twice"):
+        scorecard.collect(tmp_path)
+
+
+def test_cli_prints_json_with_the_documented_keys(tmp_path, capsys):
+    notebook_with_output(tmp_path / "a.ipynb", "[scorecard] zip1989_modern.test_error = 1.50 %\n")
+    assert main(["scorecard", "--json", "--book", str(tmp_path)]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows == [
+        {
+            "id": "zip1989_modern.test_error",
+            "experiment": paper.reported("zip1989_modern.test_error").experiment,
+            "metric": "test error",
+            "paper": None,
+            "ours": 1.5,
+            "unit": "%",
+            "source": "karpathy2022",
+        }
+    ]
+
+
+def test_cli_on_the_committed_book_lists_the_digits_baselines():
+    result = subprocess.run(
+        [sys.executable, "-m", "lenet_tutorial", "scorecard", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ids = {row["id"] for row in json.loads(result.stdout)}
+    assert {
+        "fc1989.test_error",
+        "linear_mnist.test_error",
+        "knn_mnist.test_error",
+        "mlp300_mnist.test_error",
+    } <= ids
+
+
+def test_cli_without_a_book_is_a_clear_error(tmp_path, capsys):
+    assert main(["scorecard", "--book", str(tmp_path / "none")]) == 2
+    assert "no book folder" in capsys.readouterr().err
+
+
+def test_every_source_is_in_the_bibliography():
+    bib = (ROOT / "book" / "references.bib").read_text()
+    keys = set(re.findall(r"@\w+\{([^,]+),", bib))
+    assert {entry.source for entry in paper.REPORTED.values()} <= keys
+
+
+def test_ids_name_an_experiment_and_a_metric():
+    for id, entry in paper.REPORTED.items():
+        assert re.fullmatch(r"[a-z0-9_]+\.[a-z0-9_]+", id) and entry.id == id
+        assert entry.unit in scorecard.DECIMALS
+
+
+def test_readme_results_table_matches_the_committed_notebooks():
+    readme = (ROOT / "README.md").read_text()
+    rows = re.findall(r"^\| `([\w.]+)` \|[^|]*\| ([\d.]+|–) \| ([\d.]+) \|$", readme, re.M)
+    assert rows, "README has no results table"
+    recorded = {e.id: e for e in scorecard.collect(ROOT / "book")}
+    for id, paper_value, ours in rows:
+        assert id in recorded, f"README lists {id}, which no notebook records"
+        assert float(ours) == recorded[id].ours, id
+        if paper_value != "–":
+            assert float(paper_value) == recorded[id].paper, id
+    assert {id for id, _, _ in rows} == set(recorded), "README table and scorecard list different ids"
