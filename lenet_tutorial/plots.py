@@ -92,9 +92,8 @@ def rejection_plot(
     fig, ax = plt.subplots(figsize=(6, 3.8))
     for label, curve in curves.items():
         ax.plot(100 * curve.rejected.numpy(), 100 * curve.error.numpy(), label=label)
-    for label, (x, y) in (marks or {}).items():
-        ax.plot([x], [y], "D", color=PAPER_COLOUR, ms=6)
-        ax.annotate(label, (x, y), textcoords="offset points", xytext=(6, 6), fontsize=8)
+    for (label, (x, y)), marker in zip((marks or {}).items(), "DsP^v"):
+        ax.plot([x], [y], marker, color=PAPER_COLOUR, ms=7, ls="none", label=label)
     ax.set_xlim(0, max_rejection)
     ax.set_ylim(bottom=0)
     ax.set_xlabel("test digits rejected (%)")
@@ -115,6 +114,7 @@ def paper_vs_ours(
     ax.barh(y - 0.2, paper_values, height=0.4, color=PAPER_COLOUR, label="paper")
     ax.barh(y + 0.2, ours, height=0.4, color=OURS_COLOUR, label="this book")
     ax.set_yticks(y, labels)
+    ax.set_ylabel("experiment")
     ax.invert_yaxis()
     ax.set_xlabel(f"test error ({unit})" if unit == "%" else unit)
     ax.set_title(title)

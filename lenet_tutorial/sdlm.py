@@ -69,7 +69,7 @@ def hessian_diagonal(
     ``derivative``, and structural modules (padding, flattening).
     """
     inputs = []
-    x = images
+    x = model.prepare_input(images) if hasattr(model, "prepare_input") else images
     with torch.no_grad():
         for module in model:
             inputs.append(x)
@@ -79,6 +79,24 @@ def hessian_diagonal(
     for module, x_in in zip(reversed(model), reversed(inputs)):
         d2 = _second_derivative_backward(module, x_in, d2, curvature)
     return {p: h / len(images) for p, h in curvature.items()}
+
+
+def curvature_refresher(
+    optimizer: SDLM,
+    model: nn.Sequential,
+    images: torch.Tensor,
+    output_curvature: Callable[[torch.Tensor], torch.Tensor],
+    patterns: int = 500,
+) -> Callable[[int], None]:
+    """A ``train(before_pass=...)`` callback: re-estimate h on ``patterns`` images before each pass.
+
+    The 1998 paper re-estimates on 500 patterns; they are the first 500 of ``images``.
+    """
+
+    def before_pass(epoch: int) -> None:
+        optimizer.update_curvature(hessian_diagonal(model, images[:patterns], output_curvature))
+
+    return before_pass
 
 
 class SDLM(torch.optim.Optimizer):

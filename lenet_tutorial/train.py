@@ -181,17 +181,17 @@ def train(
         if permutation is not None:
             x, y = x[permutation], y[permutation]
         model.train()
-        total_loss = torch.zeros((), dtype=torch.float64)
+        total_loss = 0.0  # a Python float: no tensor op per step
         for start in range(0, len(x), batch_size):
             xb, yb = x[start : start + batch_size], y[start : start + batch_size]
             optimizer.zero_grad(set_to_none=True)
             loss = loss_fn(model(xb), yb)
             loss.backward()
             optimizer.step()
-            total_loss += loss.detach() * len(xb)
+            total_loss += loss.item() * len(xb)
         row = {
             "epoch": epoch,
-            "train_loss": float(total_loss) / len(x),
+            "train_loss": total_loss / len(x),
             "train_error": evaluate(model, images, labels, batch_size=eval_batch_size).error,
         }
         if test_data is not None:

@@ -62,9 +62,14 @@ class ZipCodeNet1989(nn.Sequential):
         self.add_module("output", FullyConnected(30, 10))
         self.add_module("output_squash", ScaledTanh())
 
-    def forward(self, x):
+    @staticmethod
+    def prepare_input(x):
+        """Accept USPS digits as loaded, ``[N, 16, 16]``, or with a channel axis."""
         if x.ndim == 3:
             x = x.unsqueeze(1)
         if x.shape[-3:] != (1, 16, 16):
             raise ValueError(f"the 1989 network reads 16x16 digits, got shape {tuple(x.shape)}")
-        return super().forward(x)
+        return x
+
+    def forward(self, x):
+        return super().forward(self.prepare_input(x))

@@ -1,0 +1,51 @@
+"""Figures: opaque backgrounds, labelled axes, and the static figures can be redrawn."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import torch  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from lenet_tutorial import plots  # noqa: E402
+from lenet_tutorial.rejection import rejection_curve  # noqa: E402
+from lenet_tutorial.train import History  # noqa: E402
+
+from .conftest import ROOT  # noqa: E402
+
+
+def assert_opaque_and_labelled(fig):
+    assert fig.get_facecolor()[3] == 1.0
+    for ax in fig.axes:
+        if ax.get_visible() and ax.has_data():
+            assert ax.get_xlabel() and (ax.get_ylabel() or not ax.get_yticks().size)
+
+
+def test_book_figures_have_opaque_backgrounds_and_labelled_axes():
+    plots.use_book_style()
+    history = History(
+        [{"epoch": 1, "train_loss": 1.0, "train_error": 0.2, "test_error": 0.3, "seconds": 1.0}]
+    )
+    curve = rejection_curve(torch.tensor([[0.2, 0.1], [0.0, 0.5]]), torch.tensor([0, 0]))
+    for fig in (
+        plots.learning_curves(history, title="t", paper_test_error=5.0),
+        plots.rejection_plot({"net": curve}, title="t", marks={"paper": (12.1, 1.0)}),
+        plots.paper_vs_ours(["a", "b"], [1.0, None], [1.1, 2.0], title="t"),
+        plots.timeline(),
+    ):
+        assert_opaque_and_labelled(fig)
+
+
+def test_the_committed_timeline_can_be_redrawn(tmp_path):
+    spec = importlib.util.spec_from_file_location("make_figures", ROOT / "tools" / "make_figures.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    (path,) = module.main(tmp_path)
+    committed = Image.open(ROOT / "book" / "figures" / "timeline.png")
+    redrawn = Image.open(path)
+    assert redrawn.size == committed.size
+    assert committed.mode in ("RGB", "RGBA") and committed.getextrema()[-1][0] == 255  # opaque
