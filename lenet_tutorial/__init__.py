@@ -4,9 +4,11 @@ Each module holds one idea:
 
 - :mod:`lenet_tutorial.data` - the USPS and MNIST files, checked and loaded; the papers' preprocessing
 - :mod:`lenet_tutorial.models` - the networks, by name
-- :mod:`lenet_tutorial.layers` - the squashing function, the fan-in initialisation
+- :mod:`lenet_tutorial.layers` - squashing, fan-in initialisation, sparse convolutions, trainable subsampling
 - :mod:`lenet_tutorial.losses` - the papers' loss functions
 - :mod:`lenet_tutorial.train` - one training loop and batched evaluation for every chapter
+- :mod:`lenet_tutorial.sdlm` - stochastic diagonal Levenberg-Marquardt, the papers' second-order method
+- :mod:`lenet_tutorial.distortions` - random affine distortions of training digits, batched
 - :mod:`lenet_tutorial.rejection` - error versus rejection
 - :mod:`lenet_tutorial.nearest_neighbour` - the k-NN baseline
 - :mod:`lenet_tutorial.paper` - the papers' reported numbers

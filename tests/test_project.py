@@ -119,3 +119,26 @@ def test_every_chapter_has_objectives_run_time_and_collapsed_solutions():
         exercises = text.count("```{exercise}")
         solutions = re.findall(r"```\{solution\}[^\n]*\n:class: dropdown", text)
         assert 2 <= exercises <= 4 and len(solutions) == exercises, path
+
+
+def test_every_source_file_of_the_package_and_book_is_tracked_by_git():
+    # A too-broad .gitignore pattern once hid lenet_tutorial/data/ from every clone.
+    import subprocess
+
+    result = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        import pytest
+
+        pytest.skip("not a git checkout")
+    tracked = set(result.stdout.split())
+    on_disk = {
+        str(p.relative_to(ROOT))
+        for folder in ("lenet_tutorial", "book", "tests", "tools")
+        for p in (ROOT / folder).rglob("*")
+        if p.is_file()
+        and p.suffix in {".py", ".ipynb", ".md", ".bib", ".js", ".png", ".cfg"}
+        and "_build" not in p.parts
+        and "__pycache__" not in p.parts
+        and ".ipynb_checkpoints" not in p.parts
+    }
+    assert on_disk <= tracked, f"not tracked by git: {sorted(on_disk - tracked)}"

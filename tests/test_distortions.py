@@ -1,0 +1,95 @@
+"""The distortion module: shapes, identity at zero strength, determinism, labels untouched."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from lenet_tutorial.distortions import DistortionStrength, distort, distorter, random_affine_matrices
+from lenet_tutorial.train import train
+
+
+def digits(n=8, size=32, background=-0.1):
+    g = torch.Generator().manual_seed(0)
+    images = torch.full((n, 1, size, size), background)
+    images[:, :, 10:22, 14:18] = 1.175  # a vertical stroke
+    return images + 0.01 * torch.rand(images.shape, generator=g)
+
+
+def test_distorted_images_keep_their_shape_and_dtype():
+    images = digits()
+    out = distort(images, DistortionStrength(), torch.Generator().manual_seed(1), background=-0.1)
+    assert out.shape == images.shape and out.dtype == images.dtype
+
+
+def test_zero_strength_is_the_identity():
+    images = digits()
+    out = distort(images, DistortionStrength(0, 0, 0, 0), torch.Generator().manual_seed(1), background=-0.1)
+    assert torch.allclose(out, images, atol=1e-5)
+
+
+def test_same_seed_same_distortions_other_seed_other_distortions():
+    images = digits()
+    a = distort(images, DistortionStrength(), torch.Generator().manual_seed(5), -0.1)
+    b = distort(images, DistortionStrength(), torch.Generator().manual_seed(5), -0.1)
+    c = distort(images, DistortionStrength(), torch.Generator().manual_seed(6), -0.1)
+    assert torch.equal(a, b)
+    assert not torch.allclose(a, c)
+
+
+def test_each_image_gets_its_own_distortion():
+    images = digits(1).expand(4, 1, 32, 32).clone()
+    out = distort(images, DistortionStrength(), torch.Generator().manual_seed(2), -0.1)
+    assert not torch.allclose(out[0], out[1])
+
+
+def test_background_stays_background_far_from_the_digit():
+    images = torch.full((3, 1, 32, 32), -0.1)
+    out = distort(images, DistortionStrength(), torch.Generator().manual_seed(3), background=-0.1)
+    assert torch.allclose(out, images, atol=1e-6)
+
+
+def test_a_pure_translation_moves_the_ink_without_creating_any():
+    images = torch.full((1, 1, 16, 16), -1.0)
+    images[0, 0, 8, 8] = 1.0
+    strength = DistortionStrength(translation=1.0, scaling=0, squeezing=0, shear=0)
+    g = torch.Generator().manual_seed(0)
+    theta = random_affine_matrices(1, 16, strength, torch.Generator().manual_seed(0))
+    assert torch.allclose(theta[0, :, :2], torch.eye(2), atol=1e-6)  # no rotation, scale or shear
+    out = distort(images, strength, g, background=-1.0)
+    assert torch.isclose(out.sum(), images.sum(), atol=1e-4)  # ink is moved, not created
+
+
+def test_training_with_distortions_keeps_labels_and_sees_new_images_each_pass():
+    seen = []
+
+    class Spy(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = torch.nn.Linear(32 * 32, 2)
+
+        def forward(self, x):
+            if self.training:
+                seen.append(x.clone())
+            return self.linear(x.flatten(1))
+
+    images, labels = digits(4), torch.tensor([0, 1, 0, 1])
+    model = Spy()
+    train(
+        model,
+        (images, labels),
+        loss_fn=lambda out, y: torch.nn.functional.cross_entropy(out, y),
+        optimizer=torch.optim.SGD(model.parameters(), lr=0.0),
+        epochs=2,
+        batch_size=4,
+        order="dataset",
+        transform=distorter(),
+        progress=False,
+    )
+    assert len(seen) == 2 and not torch.allclose(seen[0], seen[1])
+    assert not torch.allclose(seen[0], images)
+
+
+def test_wrong_shapes_are_refused():
+    with pytest.raises(ValueError, match="square"):
+        distort(torch.zeros(2, 28, 28), DistortionStrength(), torch.Generator(), 0.0)
