@@ -125,6 +125,8 @@ class ConnectedConv2d(nn.Module):
 
     def full_kernel(self, weight: torch.Tensor) -> torch.Tensor:
         """The dense ``[out, in, k, k]`` kernel, zero where the table has no link."""
+        if self.links == self.out_maps * self.in_maps:  # fully connected: the links are the kernel
+            return weight.reshape(self.out_maps, self.in_maps, self.kernel_size, self.kernel_size)
         k2 = self.kernel_size**2
         dense = weight.new_zeros(self.out_maps * self.in_maps, k2)
         dense = dense.index_copy(0, self.link_index, weight.reshape(-1, k2))

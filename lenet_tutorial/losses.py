@@ -25,14 +25,17 @@ class TargetMSELoss(nn.Module):
         if outputs not in ("mean", "sum"):
             raise ValueError("outputs must be 'mean' or 'sum'")
         self.num_classes, self.on, self.off, self.outputs = num_classes, on, off, outputs
+        # row c is the target vector of class c: one indexing operation per step
+        table = torch.full((num_classes, num_classes), float(off))
+        table.fill_diagonal_(float(on))
+        self.register_buffer("table", table, persistent=False)
 
     def output_curvature(self, outputs: torch.Tensor) -> torch.Tensor:
         """d2E/dy^2 for each output of each pattern (for the sum over patterns)."""
         return torch.full_like(outputs, 2.0 if self.outputs == "sum" else 2.0 / self.num_classes)
 
     def targets(self, labels: torch.Tensor) -> torch.Tensor:
-        one_hot = F.one_hot(labels, self.num_classes).to(torch.get_default_dtype())
-        return self.off + (self.on - self.off) * one_hot
+        return self.table[labels]
 
     def forward(self, outputs: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         targets = self.targets(labels)

@@ -17,10 +17,12 @@ answer is the class with the smallest one.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import torch
@@ -115,6 +117,33 @@ def _order(n: int, order: str, generator: torch.Generator, fixed: torch.Tensor |
     return torch.randperm(n, generator=generator)
 
 
+@contextmanager
+def _onednn(enabled: bool):
+    """Switch PyTorch's oneDNN (mkldnn) CPU kernels on or off, then restore the setting."""
+    previous = torch.backends.mkldnn.enabled
+    torch.backends.mkldnn.enabled = enabled
+    try:
+        yield
+    finally:
+        torch.backends.mkldnn.enabled = previous
+
+
+def _one_pass(model, x, y, loss_fn, optimizer, batch_size: int) -> float:
+    """One pass of updates; returns the summed loss. The hot loop: tensor slices only."""
+    total_loss = 0.0  # a Python float: no tensor op per step
+    # For one pattern at a time, oneDNN's convolution set-up costs more than the arithmetic:
+    # PyTorch's native kernels make a per-pattern step about a third faster on a CPU.
+    with _onednn(enabled=batch_size > 1):
+        for start in range(0, len(x), batch_size):
+            xb, yb = x[start : start + batch_size], y[start : start + batch_size]
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            optimizer.step()
+            total_loss += loss.item() * len(xb)
+    return total_loss
+
+
 def train(
     model: nn.Module,
     train_data: tuple[torch.Tensor, torch.Tensor],
@@ -181,14 +210,11 @@ def train(
         if permutation is not None:
             x, y = x[permutation], y[permutation]
         model.train()
-        total_loss = 0.0  # a Python float: no tensor op per step
-        for start in range(0, len(x), batch_size):
-            xb, yb = x[start : start + batch_size], y[start : start + batch_size]
-            optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(model(xb), yb)
-            loss.backward()
-            optimizer.step()
-            total_loss += loss.item() * len(xb)
+        total_loss = _one_pass(model, x, y, loss_fn, optimizer, batch_size)
+        if not math.isfinite(total_loss):
+            raise FloatingPointError(
+                f"training diverged in pass {epoch}: the loss is {total_loss}. Lower the learning rate."
+            )
         row = {
             "epoch": epoch,
             "train_loss": total_loss / len(x),

@@ -151,3 +151,24 @@ def test_seed_everything_fixes_the_thread_count(monkeypatch):
     monkeypatch.setenv("LENET_TUTORIAL_THREADS", "2")
     seed_everything(0)
     assert torch.get_num_threads() == 2
+
+
+def test_a_diverging_run_stops_with_a_clear_error():
+    generator = seed_everything(0)
+    model = FullyConnectedNet([16, 4], squash_output=False)
+    with pytest.raises(FloatingPointError, match="diverged in pass 1"):
+        train(
+            model,
+            toy_data(),
+            loss_fn=TargetMSELoss(num_classes=4),
+            optimizer=torch.optim.SGD(model.parameters(), lr=1e6),
+            epochs=3,
+            generator=generator,
+            progress=False,
+        )
+
+
+def test_per_pattern_training_leaves_the_onednn_setting_as_it_found_it():
+    before = torch.backends.mkldnn.enabled
+    run(batch_size=1, epochs=1)
+    assert torch.backends.mkldnn.enabled == before
