@@ -86,12 +86,16 @@ def rejection_plot(
 ) -> plt.Figure:
     """Error on accepted digits (%) against digits rejected (%), one line per classifier.
 
-    ``curves`` maps a label to a :class:`~lenet_tutorial.rejection.RejectionCurve`;
+    ``curves`` maps a label to a :class:`~lenet_tutorial.rejection.RejectionCurve`, or to
+    (rejected %, error %) points recorded by another chapter (drawn dashed);
     ``marks`` maps a label to (rejection %, error %) points, e.g. the paper's.
     """
     fig, ax = plt.subplots(figsize=(6, 3.8))
     for label, curve in curves.items():
-        ax.plot(100 * curve.rejected.numpy(), 100 * curve.error.numpy(), label=label)
+        if hasattr(curve, "rejected"):
+            ax.plot(100 * curve.rejected.numpy(), 100 * curve.error.numpy(), label=label)
+        else:  # recorded points, already in percent
+            ax.plot([x for x, _ in curve], [y for _, y in curve], "--", label=label)
     for (label, (x, y)), marker in zip((marks or {}).items(), "DsP^v"):
         ax.plot([x], [y], marker, color=PAPER_COLOUR, ms=7, ls="none", label=label)
     ax.set_xlim(0, max_rejection)

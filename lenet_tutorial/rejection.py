@@ -27,6 +27,16 @@ class RejectionCurve:
     rejected: torch.Tensor  # fraction of patterns rejected, increasing from 0
     error: torch.Tensor  # error rate among the accepted ones
 
+    def at_rejections(self, fractions) -> tuple[list[float], list[float]]:
+        """The curve's first points at or beyond each rejected fraction: (rejected, error) lists."""
+        rejected, error = [], []
+        for fraction in fractions:
+            at = (self.rejected >= fraction - 1e-12).nonzero()
+            if len(at):
+                rejected.append(float(self.rejected[at[0, 0]]))
+                error.append(float(self.error[at[0, 0]]))
+        return rejected, error
+
     def rejection_for_error(self, target: float) -> float:
         """Smallest fraction rejected for which the error on the rest is at most ``target``."""
         ok = (self.error <= target + 1e-12).nonzero()

@@ -8,6 +8,9 @@ and the scorecard is *collected* from the committed notebooks' outputs. Since CI
 re-executes every notebook and compares its outputs with the committed ones (strict
 nbval), a number in the scorecard is always one the code really produces: change a
 stored number by hand and CI fails.
+
+Curves travel the same way (``[curve] id = [[x, y], ...]``): a chapter can draw another
+chapter's measured curve beside its own without training that chapter's network again.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 from .paper import REPORTED, reported
 
 LINE = re.compile(r"^\[scorecard\] (?P<id>[\w.]+) = (?P<value>-?[\d.]+)(?: (?P<unit>\S+))?\s*$")
+CURVE_LINE = re.compile(r"^\[curve\] (?P<id>[\w.]+) = (?P<points>\[.*\])\s*$")
 DECIMALS = {"%": 2, "parameters": 0, "connections": 0}
 
 
@@ -56,6 +60,17 @@ def record(id: str, ours: float) -> float:
     return float(text)
 
 
+def record_curve(id: str, xs, ys, decimals: int = 2) -> list[tuple[float, float]]:
+    """Record a curve (e.g. error versus rejection) for other chapters to draw beside theirs.
+
+    Printed as ``[curve] id = [[x, y], ...]``, rounded; collected from the committed,
+    nbval-verified outputs by :func:`collect_curves`, like the scorecard.
+    """
+    points = [(round(float(x), decimals), round(float(y), decimals)) for x, y in zip(xs, ys)]
+    print(f"[curve] {id} = {json.dumps(points)}")
+    return points
+
+
 def _stream_text(cell: dict) -> str:
     parts = []
     for output in cell.get("outputs", []):
@@ -65,35 +80,48 @@ def _stream_text(cell: dict) -> str:
     return "".join(parts)
 
 
-def collect(book_dir: str | Path) -> list[Entry]:
-    """Every recorded result in the notebooks under ``book_dir``, in the order of the ids in paper.py."""
-    found: dict[str, Entry] = {}
+def _notebooks(book_dir: str | Path):
     for path in sorted(Path(book_dir).rglob("*.ipynb")):
         if ".ipynb_checkpoints" in path.parts or "_build" in path.parts:
             continue
         notebook = json.loads(path.read_text(encoding="utf-8"))
         for cell in notebook.get("cells", []):
-            if cell.get("cell_type") != "code":
+            if cell.get("cell_type") == "code":
+                yield path, _stream_text(cell).splitlines()
+
+
+def collect_curves(book_dir: str | Path) -> dict[str, list[tuple[float, float]]]:
+    """Every curve recorded with :func:`record_curve` in the notebooks under ``book_dir``."""
+    curves = {}
+    for _, lines in _notebooks(book_dir):
+        for line in lines:
+            match = CURVE_LINE.match(line)
+            if match:
+                curves[match["id"]] = [tuple(point) for point in json.loads(match["points"])]
+    return curves
+
+
+def collect(book_dir: str | Path) -> list[Entry]:
+    """Every recorded result in the notebooks under ``book_dir``, in the order of the ids in paper.py."""
+    found: dict[str, Entry] = {}
+    for path, lines in _notebooks(book_dir):
+        for line in lines:
+            match = LINE.match(line)
+            if not match:
                 continue
-            for line in _stream_text(cell).splitlines():
-                match = LINE.match(line)
-                if not match:
-                    continue
-                entry = reported(match["id"])
-                if entry.id in found:
-                    raise ValueError(
-                        f"{entry.id} is recorded twice: in {found[entry.id].notebook} and {path}"
-                    )
-                found[entry.id] = Entry(
-                    id=entry.id,
-                    experiment=entry.experiment,
-                    metric=entry.metric,
-                    paper=entry.paper,
-                    ours=float(match["value"]),
-                    unit=entry.unit,
-                    source=entry.source,
-                    notebook=str(path.relative_to(book_dir)),
-                )
+            entry = reported(match["id"])
+            if entry.id in found:
+                raise ValueError(f"{entry.id} is recorded twice: in {found[entry.id].notebook} and {path}")
+            found[entry.id] = Entry(
+                id=entry.id,
+                experiment=entry.experiment,
+                metric=entry.metric,
+                paper=entry.paper,
+                ours=float(match["value"]),
+                unit=entry.unit,
+                source=entry.source,
+                notebook=str(path.relative_to(book_dir)),
+            )
     return [found[id] for id in REPORTED if id in found]
 
 

@@ -36,3 +36,11 @@ def test_tied_margins_are_rejected_together():
 def test_shapes_are_checked():
     with pytest.raises(ValueError):
         rejection_curve(torch.zeros(3, 2), torch.zeros(2, dtype=torch.long))
+
+
+def test_curve_sampled_at_chosen_rejection_levels():
+    scores = torch.tensor([[0.1, 0.0], [0.0, 0.2], [0.3, 0.0], [0.4, 0.0], [0.5, 0.0]])
+    labels = torch.tensor([1, 0, 0, 0, 0])
+    rejected, error = rejection_curve(scores, labels).at_rejections([0.0, 0.3, 0.9, 2.0])
+    assert rejected == pytest.approx([0.0, 0.4, 1.0])
+    assert error[:2] == pytest.approx([0.4, 0.0])

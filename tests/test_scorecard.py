@@ -117,3 +117,11 @@ def test_readme_results_table_matches_the_committed_notebooks():
         if paper_value != "–":
             assert float(paper_value) == recorded[id].paper, id
     assert {id for id, _, _ in rows} == set(recorded), "README table and scorecard list different ids"
+
+
+def test_a_recorded_curve_is_collected_with_its_rounded_points(tmp_path, capsys):
+    points = scorecard.record_curve("zip1989.error_vs_rejection", [0.0, 10.123], [5.777, 1.0])
+    assert points == [(0.0, 5.78), (10.12, 1.0)]
+    notebook_with_output(tmp_path / "a.ipynb", capsys.readouterr().out)
+    assert scorecard.collect_curves(tmp_path) == {"zip1989.error_vs_rejection": [(0.0, 5.78), (10.12, 1.0)]}
+    assert scorecard.collect(tmp_path) == []  # a curve is not a scorecard entry
