@@ -142,3 +142,12 @@ def test_every_source_file_of_the_package_and_book_is_tracked_by_git():
         and ".ipynb_checkpoints" not in p.parts
     }
     assert on_disk <= tracked, f"not tracked by git: {sorted(on_disk - tracked)}"
+
+
+def test_no_notebook_cell_relies_on_a_trailing_semicolon():
+    # nbval executes cells without storing history, so IPython's ';' does not silence the
+    # last value there: the re-executed cell shows an output the committed one lacks.
+    for path in NOTEBOOKS:
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["cell_type"] == "code" and "".join(cell["source"]).strip():
+                assert not "".join(cell["source"]).rstrip().endswith(";"), path
