@@ -115,7 +115,7 @@ class ConnectedConv2d(nn.Module):
         with torch.no_grad():
             link = 0
             for o in range(self.out_maps):
-                n = sum(self.table[i][o] for i in range(self.in_maps))
+                n = self.fan_in[o] // self.kernel_size**2  # kernels feeding output map o
                 fan_in_uniform_(self.weight[link : link + n], self.fan_in[o], self.bias[o])
                 link += n
 

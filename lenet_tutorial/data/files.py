@@ -168,11 +168,11 @@ def locate(
         spec = FILES[name]
     except KeyError:
         raise DataFileError(f"unknown data file {name!r}; known: {', '.join(FILES)}") from None
-    for directory in search_dirs(data_dir):
-        for path in _candidates(directory, spec):
-            if path.is_file():
-                return verify(path, spec)
-    looked = [str(p) for d in search_dirs(data_dir) for p in _candidates(d, spec)]
+    candidates = [path for directory in search_dirs(data_dir) for path in _candidates(directory, spec)]
+    for path in candidates:
+        if path.is_file():
+            return verify(path, spec)
+    looked = [str(path) for path in candidates]
     if not download:
         raise DataFileError(missing_file_help(spec, looked))
     from .download import download_file  # imported here: offline use never needs it
