@@ -42,3 +42,47 @@ class TargetMSELoss(nn.Module):
         if self.outputs == "mean":
             return F.mse_loss(outputs, targets)
         return F.mse_loss(outputs, targets, reduction="none").sum(1).mean()
+
+
+class MAPLoss(nn.Module):
+    """LeNet-5's criterion (1998, eq. 9), read from the RBF penalties ``y``:
+
+        E = y_D + log(exp(-j) + sum_i exp(-y_i))      (averaged over patterns)
+
+    The first term pulls F6's output towards the bitmap of the correct class D. Alone it
+    would be the plain squared error, which never pushes the *other* penalties up. The
+    second term does ("competitive", like the denominator of a softmax), and ``j`` is a
+    "rubbish class": once every wrong penalty is well above ``j``, pushing it further
+    earns nothing. The paper does not give ``j``; see the LeNet-5 chapter for ours.
+    """
+
+    def __init__(self, j: float, rbf: nn.Module):
+        super().__init__()
+        if j <= 0:
+            raise ValueError("the paper's j is positive")
+        self.j = j
+        self.rbf = rbf  # the output layer, for the curvature below
+
+    def _log_partition(self, y: torch.Tensor) -> torch.Tensor:
+        rubbish = torch.full_like(y[:, :1], -self.j)
+        return torch.logsumexp(torch.cat([rubbish, -y], 1), 1)
+
+    def forward(self, penalties: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        correct = penalties.gather(1, labels[:, None]).squeeze(1)
+        return (correct + self._log_partition(penalties)).mean()
+
+    def f6_curvature(self, x: torch.Tensor) -> torch.Tensor:
+        """d2E/dx_j^2 for F6's outputs ``x``: the exact diagonal of the criterion's Hessian.
+
+        With ``a_ij = 2 (x_j - w_ij)`` = dy_i/dx_j and ``p_i = exp(-y_i) / Z``, it is
+        ``2 (1 - sum_i p_i) + sum_i p_i a_ij^2 - (sum_i p_i a_ij)^2``: never negative, and
+        independent of the label (the y_D term's curvature is 2 for every class). Layers
+        below F6 get the Gauss-Newton rule of :mod:`lenet_tutorial.sdlm`.
+        """
+        y = self.rbf(x)
+        log_z = self._log_partition(y)
+        p = torch.exp(-y - log_z[:, None])  # [N, 10]
+        a = 2 * (x[:, None, :] - self.rbf.centres[None])  # [N, 10, 84]
+        mean_a = (p[:, :, None] * a).sum(1)
+        mean_a2 = (p[:, :, None] * a * a).sum(1)
+        return 2 * (1 - p.sum(1, keepdim=True)) + mean_a2 - mean_a**2

@@ -62,9 +62,13 @@ def evaluate(
     images: torch.Tensor,
     labels: torch.Tensor,
     loss_fn: Callable | None = None,
-    batch_size: int = 2048,
+    batch_size: int = 512,
 ) -> Evaluation:
-    """Error rate (and mean loss) of ``model`` on a whole data set, in large batches."""
+    """Error rate (and mean loss) of ``model`` on a whole data set, in large batches.
+
+    Large, but not too large: on a CPU, batches of a few hundred keep each layer's
+    activations in cache; batches of 2,048 made LeNet-5's evaluation twice as slow.
+    """
     was_training = model.training
     model.eval()
     outputs = []
@@ -151,7 +155,7 @@ def train(
     loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
     optimizer: torch.optim.Optimizer,
     epochs: int,
-    batch_size: int = 1,
+    batch_size: int | Callable[[int], int] = 1,
     order: str = "shuffle",
     generator: torch.Generator | None = None,
     test_data: tuple[torch.Tensor, torch.Tensor] | None = None,
@@ -159,10 +163,12 @@ def train(
     before_pass: Callable[[int], None] | None = None,
     transform: Callable[[torch.Tensor, torch.Generator], torch.Tensor] | None = None,
     progress: bool | None = None,
-    eval_batch_size: int = 2048,
+    eval_batch_size: int = 512,
 ) -> History:
     """Train ``model`` for ``epochs`` passes over ``train_data``; return the per-pass history.
 
+    batch_size
+        patterns per update, or ``epoch -> patterns per update`` (epochs count from 1).
     order
         ``"dataset"``: the order of the data set, every pass (the 1989 paper's constant
         order); ``"fixed"``: one random order drawn once and kept (the 1998 paper's);
@@ -181,7 +187,8 @@ def train(
     """
     if order not in ORDERS:
         raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
-    if batch_size < 1:
+    batch_size_of = batch_size if callable(batch_size) else (lambda epoch: batch_size)
+    if any(batch_size_of(epoch) < 1 for epoch in range(1, epochs + 1)):
         raise ValueError("batch_size must be at least 1")
     images, labels = train_data
     if len(images) != len(labels):
@@ -210,7 +217,7 @@ def train(
         if permutation is not None:
             x, y = x[permutation], y[permutation]
         model.train()
-        total_loss = _one_pass(model, x, y, loss_fn, optimizer, batch_size)
+        total_loss = _one_pass(model, x, y, loss_fn, optimizer, batch_size_of(epoch))
         if not math.isfinite(total_loss):
             raise FloatingPointError(
                 f"training diverged in pass {epoch}: the loss is {total_loss}. Lower the learning rate."

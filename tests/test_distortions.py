@@ -93,3 +93,11 @@ def test_training_with_distortions_keeps_labels_and_sees_new_images_each_pass():
 def test_wrong_shapes_are_refused():
     with pytest.raises(ValueError, match="square"):
         distort(torch.zeros(2, 28, 28), DistortionStrength(), torch.Generator(), 0.0)
+
+
+def test_sampling_grid_equals_pytorchs_affine_grid():
+    from lenet_tutorial.distortions import sampling_grid
+
+    theta = random_affine_matrices(5, 16, DistortionStrength(), torch.Generator().manual_seed(0))
+    expected = torch.nn.functional.affine_grid(theta, [5, 1, 16, 16], align_corners=False)
+    assert torch.allclose(sampling_grid(theta, 16), expected, atol=1e-6)

@@ -172,3 +172,25 @@ def test_per_pattern_training_leaves_the_onednn_setting_as_it_found_it():
     before = torch.backends.mkldnn.enabled
     run(batch_size=1, epochs=1)
     assert torch.backends.mkldnn.enabled == before
+
+
+def test_batch_size_may_change_from_pass_to_pass():
+    updates = []
+
+    class CountingSGD(torch.optim.SGD):
+        def step(self, closure=None):
+            updates.append(1)
+            return super().step(closure)
+
+    seed_everything(0)
+    model = FullyConnectedNet([16, 8, 4])
+    train(
+        model,
+        toy_data(),
+        loss_fn=TargetMSELoss(num_classes=4),
+        optimizer=CountingSGD(model.parameters(), lr=0.05),
+        epochs=2,
+        batch_size=lambda epoch: 10 if epoch == 1 else 50,
+        progress=False,
+    )
+    assert len(updates) == 200 // 10 + 200 // 50
