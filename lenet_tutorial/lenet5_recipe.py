@@ -11,7 +11,8 @@ The paper updates the weights after every pattern. We update after B patterns wi
 *sum* of their gradients, i.e. the batch mean times B: to first order in the step size,
 the same move as B per-pattern updates. The approximation is good while the summed step,
 B times the global rate, stays small; the LeNet-5 chapter checks it at B = 16 in the first
-passes, where the rate is largest (0.0005), and :func:`batch_sizes` keeps B times the rate
+passes, where the rate is largest (0.0005), and
+:func:`lenet_tutorial.sdlm.growing_batch_sizes` keeps B times the rate
 at or below that checked value as the schedule lowers the rate.
 """
 
@@ -24,33 +25,18 @@ import torch
 from .losses import MAPLoss
 from .models.lenet5 import LeNet5
 from .reproducibility import seed_everything
-from .sdlm import SDLM, curvature_refresher, paper_schedule_1998
+from .sdlm import SDLM, curvature_refresher, growing_batch_sizes, paper_schedule_1998
 from .train import History, train
 
 PUBLISHED_MU = 0.02
 PASSES = 20
 CURVATURE_PATTERNS = 500
-LARGEST_BATCH = 128
 
 # What the paper leaves open or what we had to change, chosen on a validation split with
 # tools/lenet5_settings.py (the LeNet-5 chapter tabulates the runs):
 J = 0.1  # the MAP criterion's constant: not given in the paper
 MU = 1.0  # the published 0.02 saturates the network in its first hundred updates
 FIRST_BATCH = 16  # patterns per update while the rate is 0.0005 (then growing)
-
-
-def batch_sizes(first: int) -> Callable[[int], int]:
-    """``epoch -> B``: ``first`` while the rate is the schedule's largest, then the largest power
-    of two (up to 128) with ``B * rate <= first * 0.0005``: the same summed step, in fewer updates."""
-    budget = first * paper_schedule_1998(1)
-
-    def batch_size(epoch: int) -> int:
-        b = first
-        while 2 * b <= LARGEST_BATCH and 2 * b * paper_schedule_1998(epoch) <= budget * (1 + 1e-9):
-            b *= 2
-        return b
-
-    return batch_size
 
 
 def train_lenet5(
@@ -70,10 +56,10 @@ def train_lenet5(
     """A fresh LeNet-5 trained as published; returns it and its per-pass history.
 
     ``batch_size``: patterns per update, a number or ``epoch -> number``; by default
-    ``batch_sizes(FIRST_BATCH)``.
+    ``growing_batch_sizes(FIRST_BATCH)``.
     """
     if batch_size is None:
-        batch_size = batch_sizes(FIRST_BATCH)
+        batch_size = growing_batch_sizes(FIRST_BATCH)
     batch_size_of = batch_size if callable(batch_size) else (lambda epoch: batch_size)
     generator = seed_everything(seed, threads)
     model = LeNet5()

@@ -81,6 +81,27 @@ def learning_curves(history, *, title: str, paper_test_error: float | None = Non
     return fig
 
 
+def confusion_matrix(labels: torch.Tensor, predictions: torch.Tensor, *, title: str) -> plt.Figure:
+    """Counts of (true class, predicted class), with the diagonal blanked so that errors stand out."""
+    counts = torch.zeros(10, 10, dtype=torch.long)
+    counts.index_put_((labels, predictions), torch.ones_like(labels), accumulate=True)
+    errors = counts.clone().fill_diagonal_(0)
+    fig, ax = plt.subplots(figsize=(4.8, 4.2))
+    ax.imshow(errors.numpy(), cmap="Reds")
+    for t in range(10):
+        for p in range(10):
+            if t != p and counts[t, p]:
+                ax.text(p, t, int(counts[t, p]), ha="center", va="center", fontsize=7)
+    ax.set_xticks(range(10))
+    ax.set_yticks(range(10))
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.set_title(title)
+    ax.grid(False)
+    fig.tight_layout()
+    return fig
+
+
 def rejection_plot(
     curves: dict, *, title: str, marks: dict | None = None, max_rejection: float = 30
 ) -> plt.Figure:

@@ -155,3 +155,28 @@ def paper_schedule_1998(epoch: int) -> float:
         if epoch <= last:
             return lr
     return 0.00001
+
+
+LARGEST_BATCH = 128
+
+
+def growing_batch_sizes(
+    first: int, schedule: Callable[[int], float] = paper_schedule_1998
+) -> Callable[[int], int]:
+    """``epoch -> B`` for mini-batch SDLM: ``first`` while the rate is the schedule's largest, then
+    the largest power of two (up to 128) with ``B * rate(epoch) <= first * rate(1)``.
+
+    A mini-batch update with the *sum* of B patterns' gradients moves the weights, to first
+    order, as B per-pattern updates would; the approximation holds while the summed step
+    B * rate is small. Check it once at ``first`` and the largest rate; this rule never
+    exceeds that summed step, and uses fewer, larger updates as the rate falls.
+    """
+    budget = first * schedule(1)
+
+    def batch_size(epoch: int) -> int:
+        b = first
+        while 2 * b <= LARGEST_BATCH and 2 * b * schedule(epoch) <= budget * (1 + 1e-9):
+            b *= 2
+        return b
+
+    return batch_size

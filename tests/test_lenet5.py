@@ -8,13 +8,13 @@ import pytest
 import torch
 
 from lenet_tutorial.layers import count_parameters
-from lenet_tutorial.lenet5_recipe import batch_sizes, train_lenet5
+from lenet_tutorial.lenet5_recipe import train_lenet5
 from lenet_tutorial.losses import MAPLoss
 from lenet_tutorial.models import LeNet5
 from lenet_tutorial.models.lenet5 import c3_table
 from lenet_tutorial.models.summary import layer_counts
 from lenet_tutorial.rbf import EuclideanRBF, digit_bitmaps
-from lenet_tutorial.sdlm import hessian_diagonal, paper_schedule_1998
+from lenet_tutorial.sdlm import growing_batch_sizes, hessian_diagonal, paper_schedule_1998
 
 # (connections, trainable parameters) per layer, section II-B of the paper
 PUBLISHED = {
@@ -130,7 +130,7 @@ def test_sdlm_estimate_for_f6_weights_is_gauss_newton_through_the_map_curvature(
 
 
 def test_growing_batches_keep_the_summed_step_within_the_first_passes():
-    sizes = batch_sizes(16)
+    sizes = growing_batch_sizes(16)
     assert [sizes(epoch) for epoch in (1, 2, 3, 6, 9, 13, 20)] == [16, 16, 32, 64, 128, 128, 128]
     for epoch in range(1, 21):
         assert sizes(epoch) * paper_schedule_1998(epoch) <= 16 * 0.0005 + 1e-12

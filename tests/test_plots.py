@@ -36,6 +36,7 @@ def test_book_figures_have_opaque_backgrounds_and_labelled_axes():
         plots.rejection_plot({"net": curve}, title="t", marks={"paper": (12.1, 1.0)}),
         plots.paper_vs_ours(["a", "b"], [1.0, None], [1.1, 2.0], title="t"),
         plots.timeline(),
+        plots.confusion_matrix(torch.tensor([0, 1, 1]), torch.tensor([0, 1, 7]), title="t"),
     ):
         assert_opaque_and_labelled(fig)
 
@@ -49,3 +50,9 @@ def test_the_committed_timeline_can_be_redrawn(tmp_path):
     redrawn = Image.open(path)
     assert redrawn.size == committed.size
     assert committed.mode in ("RGB", "RGBA") and committed.getextrema()[-1][0] == 255  # opaque
+
+
+def test_confusion_matrix_writes_each_error_count_off_the_diagonal():
+    fig = plots.confusion_matrix(torch.tensor([3, 3, 3, 5]), torch.tensor([8, 8, 3, 5]), title="t")
+    texts = {(t.get_position(), t.get_text()) for t in fig.axes[0].texts}
+    assert texts == {((8, 3), "2")}

@@ -31,13 +31,14 @@ def test_28x28_scale_matches_lenet5_grey_levels():
     assert set(torch.round(x.unique() * 1000).tolist()) == {-100.0, 1175.0}
 
 
-def test_16x16_mnist_is_in_minus1_to_1_like_usps():
-    images = torch.randint(0, 256, (3, 28, 28), dtype=torch.uint8)
+def test_16x16_mnist_is_in_minus1_to_1_like_usps_and_keeps_the_whole_digit():
+    images = torch.zeros(3, 28, 28, dtype=torch.uint8)
+    images[:, 2:22, 9:13] = 255  # a tall stroke, far from the middle: the old crop cut it
     x = mnist_to_16x16(images)
     assert x.shape == (3, 16, 16)
     assert x.min() >= -1 and x.max() <= 1
-    blank = mnist_to_16x16(torch.zeros(1, 28, 28, dtype=torch.uint8))
-    assert (blank == -1).all()
+    ink_rows = (x[0] > 0).any(1).nonzero().flatten()
+    assert ink_rows.min() <= 1 and ink_rows.max() >= 14  # the 20-pixel stroke now spans the 16 rows
 
 
 def test_lenet1_input_centres_the_16x16_digit_in_28x28():

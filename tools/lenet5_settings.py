@@ -14,7 +14,8 @@ import argparse
 import time
 
 from lenet_tutorial.data import load_mnist, mnist_to_lenet5
-from lenet_tutorial.lenet5_recipe import PASSES, PUBLISHED_MU, batch_sizes, train_lenet5
+from lenet_tutorial.lenet5_recipe import PASSES, PUBLISHED_MU, train_lenet5
+from lenet_tutorial.sdlm import growing_batch_sizes
 
 
 def main() -> None:
@@ -41,7 +42,7 @@ def main() -> None:
         j=args.j,
         mu=args.mu,
         schedule_factor=args.schedule_factor,
-        batch_size=batch_sizes(args.batch_size) if args.growing_batches else args.batch_size,
+        batch_size=growing_batch_sizes(args.batch_size) if args.growing_batches else args.batch_size,
         passes=args.passes,
         test_data=val,
         progress=False,
