@@ -63,6 +63,12 @@ def random_affine_matrices(
 WARP_CHUNK = 1024
 
 
+def check_square_images(images: torch.Tensor) -> None:
+    """Refuse anything but a batch of square one-channel images ``[N, 1, H, H]``."""
+    if images.ndim != 4 or images.shape[1] != 1 or images.shape[2] != images.shape[3]:
+        raise ValueError(f"expected square images [N, 1, H, H], got {tuple(images.shape)}")
+
+
 def sampling_grid(theta: torch.Tensor, size: int) -> torch.Tensor:
     """``affine_grid(theta, [N, 1, size, size], align_corners=False)``, computed directly.
 
@@ -81,8 +87,7 @@ def sampling_grid(theta: torch.Tensor, size: int) -> torch.Tensor:
 def warp(images: torch.Tensor, theta: torch.Tensor, background: float) -> torch.Tensor:
     """Resample each of ``images`` (``[N, 1, H, H]``) through its ``[2, 3]`` matrix (output -> input
     coordinates); what comes from outside the image is ``background``."""
-    if images.ndim != 4 or images.shape[1] != 1 or images.shape[2] != images.shape[3]:
-        raise ValueError(f"expected square images [N, 1, H, H], got {tuple(images.shape)}")
+    check_square_images(images)
     theta = theta.to(images.dtype).expand(len(images), 2, 3)
     out = torch.empty_like(images)
     # in chunks: the grids of 60,000 images would take 500 MB, and allocating it costs more
@@ -100,8 +105,7 @@ def distort(
     images: torch.Tensor, strength: DistortionStrength, generator: torch.Generator, background: float
 ) -> torch.Tensor:
     """Apply a random distortion to each of ``images`` (``[N, 1, H, W]``, H == W), filling with ``background``."""
-    if images.ndim != 4 or images.shape[1] != 1 or images.shape[2] != images.shape[3]:
-        raise ValueError(f"expected square images [N, 1, H, H], got {tuple(images.shape)}")
+    check_square_images(images)
     theta = random_affine_matrices(len(images), images.shape[-1], strength, generator)
     return warp(images, theta, background)
 

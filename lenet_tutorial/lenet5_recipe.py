@@ -25,8 +25,8 @@ import torch
 from .losses import MAPLoss
 from .models.lenet5 import LeNet5
 from .reproducibility import seed_everything
-from .sdlm import SDLM, curvature_refresher, growing_batch_sizes, paper_schedule_1998
-from .train import History, train
+from .sdlm import SDLM, curvature_refresher, growing_batch_sizes, summed_step_schedule
+from .train import History, per_pass, train
 
 PUBLISHED_MU = 0.02
 PASSES = 20
@@ -60,7 +60,6 @@ def train_lenet5(
     """
     if batch_size is None:
         batch_size = growing_batch_sizes(FIRST_BATCH)
-    batch_size_of = batch_size if callable(batch_size) else (lambda epoch: batch_size)
     generator = seed_everything(seed, threads)
     model = LeNet5()
     loss = MAPLoss(j, model.output)
@@ -75,8 +74,7 @@ def train_lenet5(
         order="fixed",
         generator=generator,
         test_data=test_data,
-        # the loss is a batch *mean*: scaling the step by B sums the B patterns' updates
-        lr_schedule=lambda epoch: batch_size_of(epoch) * schedule_factor * paper_schedule_1998(epoch),
+        lr_schedule=summed_step_schedule(per_pass(batch_size), schedule_factor),
         before_pass=curvature_refresher(
             optimizer, model.features, train_data[0], loss.f6_curvature, CURVATURE_PATTERNS
         ),

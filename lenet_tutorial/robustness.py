@@ -15,13 +15,8 @@ from collections.abc import Callable, Sequence
 
 import torch
 
-from .distortions import warp
+from .distortions import check_square_images, warp
 from .train import evaluate
-
-
-def _check(images: torch.Tensor) -> None:
-    if images.ndim != 4 or images.shape[1] != 1 or images.shape[2] != images.shape[3]:
-        raise ValueError(f"expected square images [N, 1, H, H], got {tuple(images.shape)}")
 
 
 def _warp(images: torch.Tensor, matrix: torch.Tensor, background: float) -> torch.Tensor:
@@ -56,7 +51,7 @@ def salt_and_pepper(
     """Set each pixel, with probability ``p``, to background or full ink (half and half)."""
     if not 0 <= p <= 1:
         raise ValueError("p must be a probability")
-    _check(images)
+    check_square_images(images)
     hit = torch.rand(images.shape, generator=generator) < p
     salt = torch.rand(images.shape, generator=generator) < 0.5
     noise = torch.where(salt, torch.full_like(images, ink), torch.full_like(images, background))

@@ -180,3 +180,17 @@ def growing_batch_sizes(
         return b
 
     return batch_size
+
+
+def summed_step_schedule(
+    batch_size_of: Callable[[int], int],
+    factor: float = 1.0,
+    schedule: Callable[[int], float] = paper_schedule_1998,
+) -> Callable[[int], float]:
+    """``epoch -> rate`` for updates made with a batch *mean*: B times the per-pattern rate.
+
+    Scaling the mean's step by the batch size B makes each update the sum of the B
+    patterns' gradient steps, the mini-batch stand-in for B per-pattern updates
+    (see :func:`growing_batch_sizes`). ``factor`` multiplies the per-pattern schedule.
+    """
+    return lambda epoch: batch_size_of(epoch) * factor * schedule(epoch)

@@ -113,6 +113,11 @@ class History:
         return "\n".join(lines)
 
 
+def per_pass(batch_size: int | Callable[[int], int]) -> Callable[[int], int]:
+    """``batch_size`` as a function of the pass (epochs count from 1), whichever form it came in."""
+    return batch_size if callable(batch_size) else (lambda epoch: batch_size)
+
+
 def _order(n: int, order: str, generator: torch.Generator, fixed: torch.Tensor | None):
     if order == "dataset":
         return None
@@ -187,7 +192,7 @@ def train(
     """
     if order not in ORDERS:
         raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
-    batch_size_of = batch_size if callable(batch_size) else (lambda epoch: batch_size)
+    batch_size_of = per_pass(batch_size)
     if any(batch_size_of(epoch) < 1 for epoch in range(1, epochs + 1)):
         raise ValueError("batch_size must be at least 1")
     images, labels = train_data

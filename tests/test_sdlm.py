@@ -92,3 +92,11 @@ def test_curvature_refresher_re_estimates_on_the_first_patterns_before_each_pass
     expected = hessian_diagonal(model, images[:3], loss.output_curvature)
     for p in model.parameters():
         assert torch.equal(optimizer.curvature(p), expected[p])
+
+
+def test_summed_step_schedule_multiplies_the_per_pattern_rate_by_the_batch_size():
+    from lenet_tutorial.sdlm import summed_step_schedule
+
+    rate = summed_step_schedule(lambda epoch: 16 if epoch < 3 else 64, factor=10)
+    assert rate(1) == pytest.approx(16 * 10 * 0.0005)
+    assert rate(6) == pytest.approx(64 * 10 * 0.0001)

@@ -19,7 +19,7 @@ from lenet_tutorial.data import load_mnist, mnist_to_16x16, usps_to_lenet1
 from lenet_tutorial.losses import TargetMSELoss
 from lenet_tutorial.models import LeNet1
 from lenet_tutorial.reproducibility import seed_everything
-from lenet_tutorial.sdlm import SDLM, curvature_refresher, growing_batch_sizes, paper_schedule_1998
+from lenet_tutorial.sdlm import SDLM, curvature_refresher, growing_batch_sizes, summed_step_schedule
 from lenet_tutorial.train import train
 
 
@@ -51,7 +51,7 @@ def main() -> None:
         order="fixed",
         generator=generator,
         test_data=val,
-        lr_schedule=lambda epoch: sizes(epoch) * args.factor * paper_schedule_1998(epoch),
+        lr_schedule=summed_step_schedule(sizes, args.factor),
         before_pass=curvature_refresher(optimizer, model, fit[0], loss.output_curvature),
         progress=False,
     )
