@@ -154,27 +154,34 @@ class SubsamplingLayer(nn.Module):
     """Trainable subsampling: each unit sums a 2x2 block of its map, times a coefficient, plus a bias.
 
     One coefficient and one bias per map (LeNet-1's averaging layers and LeNet-5's S2/S4).
+    ``in_maps`` smaller than ``maps`` lets each input map feed several subsampling maps,
+    each with its own coefficient and bias: LeNet-4's 8 maps "connected in pairs" to 4.
     The coefficient sets how far the squashing that follows is from linear: small, and
     the unit blurs; large, and it acts as a noisy OR or AND of its four inputs. Halving
     the resolution makes the features less sensitive to small shifts and distortions.
     """
 
-    def __init__(self, maps: int, size: int = 2):
+    def __init__(self, maps: int, size: int = 2, in_maps: int | None = None):
         super().__init__()
-        self.maps, self.size = maps, size
+        in_maps = maps if in_maps is None else in_maps
+        if maps % in_maps:
+            raise ValueError(f"{maps} subsampling maps cannot share {in_maps} input maps equally")
+        self.maps, self.size, self.in_maps = maps, size, in_maps
         self.weight = nn.Parameter(torch.empty(maps))
         self.bias = nn.Parameter(torch.empty(maps))
         fan_in_uniform_(self.weight, size * size, self.bias)
 
     def affine(self, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
         block_sum = F.avg_pool2d(x, self.size) * (self.size * self.size)
+        if self.maps != self.in_maps:  # LeNet-4: each input map feeds maps // in_maps of ours
+            block_sum = block_sum.repeat_interleave(self.maps // self.in_maps, dim=1)
         out = block_sum * weight.view(1, -1, 1, 1)
         return out if bias is None else out + bias.view(1, -1, 1, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if x.ndim != 4 or x.shape[1] != self.maps or x.shape[-1] % self.size or x.shape[-2] % self.size:
+        if x.ndim != 4 or x.shape[1] != self.in_maps or x.shape[-1] % self.size or x.shape[-2] % self.size:
             raise ValueError(
-                f"expected input [N, {self.maps}, H, W] with H, W divisible by {self.size}, got {tuple(x.shape)}"
+                f"expected input [N, {self.in_maps}, H, W] with H, W divisible by {self.size}, got {tuple(x.shape)}"
             )
         return self.affine(x, self.weight, self.bias)
 

@@ -25,8 +25,8 @@ import torch
 from .losses import MAPLoss
 from .models.lenet5 import LeNet5
 from .reproducibility import seed_everything
-from .sdlm import SDLM, curvature_refresher, growing_batch_sizes, summed_step_schedule
-from .train import History, per_pass, train
+from .sdlm import growing_batch_sizes, train_with_sdlm
+from .train import History
 
 PUBLISHED_MU = 0.02
 PASSES = 20
@@ -63,21 +63,18 @@ def train_lenet5(
     generator = seed_everything(seed, threads)
     model = LeNet5()
     loss = MAPLoss(j, model.output)
-    optimizer = SDLM(model.parameters(), mu=mu)
-    history = train(
+    history = train_with_sdlm(
         model,
         train_data,
         loss_fn=loss,
-        optimizer=optimizer,
-        epochs=passes,
+        curvature=(model.features, loss.f6_curvature),
+        mu=mu,
         batch_size=batch_size,
-        order="fixed",
+        passes=passes,
         generator=generator,
+        schedule_factor=schedule_factor,
+        curvature_patterns=CURVATURE_PATTERNS,
         test_data=test_data,
-        lr_schedule=summed_step_schedule(per_pass(batch_size), schedule_factor),
-        before_pass=curvature_refresher(
-            optimizer, model.features, train_data[0], loss.f6_curvature, CURVATURE_PATTERNS
-        ),
         transform=transform,
         progress=progress,
     )

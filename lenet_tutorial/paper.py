@@ -102,6 +102,15 @@ _ENTRIES = [
         "about 17,000",
     ),
     Reported(
+        "lenet4.connections",
+        "LeNet-4",
+        "connections",
+        260000,
+        "connections",
+        LECUN_1998,
+        "about 260,000",
+    ),
+    Reported(
         "boosted_lenet4.test_error",
         "Boosted LeNet-4 (distortions) on MNIST",
         "test error",

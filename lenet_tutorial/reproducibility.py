@@ -18,14 +18,18 @@ THREADS_ENV = "LENET_TUTORIAL_THREADS"
 DEFAULT_THREADS = 2  # the machine the committed outputs were computed on
 
 
+def thread_count(threads: int | None = None) -> int:
+    """``threads``, or else ``$LENET_TUTORIAL_THREADS``, or else 2."""
+    return int(os.environ.get(THREADS_ENV, DEFAULT_THREADS)) if threads is None else threads
+
+
 def seed_everything(seed: int = 0, threads: int | None = None) -> torch.Generator:
     """Seed Python, NumPy and PyTorch, fix the thread count, and return a seeded generator.
 
     ``threads`` defaults to ``$LENET_TUTORIAL_THREADS`` or 2. Keep it at 2 to get the
     book's numbers bit for bit; any value gives a run that repeats itself.
     """
-    if threads is None:
-        threads = int(os.environ.get(THREADS_ENV, DEFAULT_THREADS))
+    threads = thread_count(threads)
     torch.set_num_threads(threads)
     torch.use_deterministic_algorithms(True)
     random.seed(seed)

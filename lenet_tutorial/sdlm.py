@@ -30,6 +30,8 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
+from .train import History, per_pass, train
+
 # Structural modules: pure re-arrangements (Jacobian entries 0 or 1), so squared
 # quantities pass through them exactly like gradients.
 STRUCTURAL = (nn.ConstantPad2d, nn.Flatten, nn.Identity)
@@ -194,3 +196,46 @@ def summed_step_schedule(
     (see :func:`growing_batch_sizes`). ``factor`` multiplies the per-pattern schedule.
     """
     return lambda epoch: batch_size_of(epoch) * factor * schedule(epoch)
+
+
+def train_with_sdlm(
+    model: nn.Sequential,
+    train_data: tuple[torch.Tensor, torch.Tensor],
+    *,
+    loss_fn: nn.Module,
+    curvature: tuple[nn.Sequential, Callable[[torch.Tensor], torch.Tensor]],
+    mu: float,
+    batch_size: int | Callable[[int], int],
+    passes: int,
+    generator: torch.Generator,
+    schedule_factor: float = 1.0,
+    curvature_patterns: int = 500,
+    **train_options,
+) -> History:
+    """The 1998 recipe around any network: SDLM, the paper's schedule (times
+    ``schedule_factor``) as summed mini-batch steps, curvature re-estimated on
+    ``curvature_patterns`` patterns before each pass, one random order kept for all passes.
+
+    ``curvature = (module, output_curvature)``: the part of the network the Gauss-Newton
+    estimate runs through, and the loss's second derivative with respect to its output
+    (for LeNet-5, everything below the fixed RBF layer; for squared-error networks, the
+    whole network). ``train_options`` go to :func:`lenet_tutorial.train.train`.
+    Returns the per-pass history.
+    """
+    optimizer = SDLM(model.parameters(), mu=mu)
+    module, output_curvature = curvature
+    return train(
+        model,
+        train_data,
+        loss_fn=loss_fn,
+        optimizer=optimizer,
+        epochs=passes,
+        batch_size=batch_size,
+        order="fixed",
+        generator=generator,
+        lr_schedule=summed_step_schedule(per_pass(batch_size), schedule_factor),
+        before_pass=curvature_refresher(
+            optimizer, module, train_data[0], output_curvature, curvature_patterns
+        ),
+        **train_options,
+    )

@@ -137,7 +137,7 @@ def _onednn(enabled: bool):
         torch.backends.mkldnn.enabled = previous
 
 
-def _one_pass(model, x, y, loss_fn, optimizer, batch_size: int) -> float:
+def one_pass(model, x, y, loss_fn, optimizer, batch_size: int) -> float:
     """One pass of updates; returns the summed loss. The hot loop: tensor slices only."""
     total_loss = 0.0  # a Python float: no tensor op per step
     # For one pattern at a time, oneDNN's convolution set-up costs more than the arithmetic:
@@ -222,7 +222,7 @@ def train(
         if permutation is not None:
             x, y = x[permutation], y[permutation]
         model.train()
-        total_loss = _one_pass(model, x, y, loss_fn, optimizer, batch_size_of(epoch))
+        total_loss = one_pass(model, x, y, loss_fn, optimizer, batch_size_of(epoch))
         if not math.isfinite(total_loss):
             raise FloatingPointError(
                 f"training diverged in pass {epoch}: the loss is {total_loss}. Lower the learning rate."

@@ -28,6 +28,7 @@ def test_every_named_model_builds_and_runs():
         "mlp300_mnist": torch.zeros(2, 1, 28, 28),
         "zipcode1989": torch.zeros(2, 16, 16),
         "lenet1": torch.zeros(2, 1, 28, 28),
+        "lenet4": torch.zeros(2, 1, 32, 32),
         "lenet5": torch.zeros(2, 1, 32, 32),
     }
     assert set(inputs) == set(MODELS)

@@ -11,6 +11,7 @@ from torch import nn
 
 from .fully_connected import FullyConnectedNet
 from .lenet1 import LeNet1
+from .lenet4 import LeNet4
 from .lenet5 import LeNet5
 from .zipcode1989 import ZipCodeNet1989
 
@@ -20,6 +21,7 @@ MODELS: dict[str, Callable[[], nn.Module]] = {
     "mlp300_mnist": lambda: FullyConnectedNet([784, 300, 10]),
     "zipcode1989": ZipCodeNet1989,
     "lenet1": LeNet1,
+    "lenet4": LeNet4,
     "lenet5": LeNet5,
 }
 
@@ -32,4 +34,4 @@ def build_model(name: str) -> nn.Module:
         raise ValueError(f"unknown model {name!r}; choose one of: {', '.join(MODELS)}") from None
 
 
-__all__ = ["MODELS", "FullyConnectedNet", "LeNet1", "LeNet5", "ZipCodeNet1989", "build_model"]
+__all__ = ["MODELS", "FullyConnectedNet", "LeNet1", "LeNet4", "LeNet5", "ZipCodeNet1989", "build_model"]

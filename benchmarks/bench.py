@@ -1,0 +1,291 @@
+"""How fast the book trains, measured: the package's engine against a tutorial-style pipeline.
+
+    python benchmarks/bench.py --json           # training throughput, a few minutes on 2 cores
+    python benchmarks/bench.py --book --json    # every chapter executed as CI does, 2 and 1 threads
+
+**Throughput.** For each historical network, one training step (forward, backward, the SDLM
+update with its per-parameter step sizes) is timed two ways on the same patterns, in the same
+run, alternating, and the median of several repeats kept:
+
+- *engine*: :func:`lenet_tutorial.train.one_pass`, the loop every chapter uses: the whole set
+  pre-processed once into one tensor, batches taken as slices;
+- *naive*: the way tutorials usually write it: a ``torch.utils.data.Dataset`` that returns one
+  normalised sample at a time (raw pixels converted and padded on each access), a
+  ``DataLoader`` with the same batch size, the same model, loss and optimiser.
+
+Batch size 1 (the papers' per-pattern updates) and each chapter's mini-batch size.
+
+**The bound.** ``lenet5_epoch_s`` is one 60,000-digit pass of LeNet-5 at its chapter's first
+batch size (16). ``lenet5_epoch_bound_s`` is the arithmetic of that pass divided by this
+machine's matrix-multiply rate on the same threads: each connection is one multiply-add
+(2 floating-point operations) forward, and again for each of the two backward products
+(gradient with respect to the inputs and to the weights), so 3 x 2 x 340,908 operations per
+digit. Nothing runs faster than the matrix multiply on these cores, so the ratio says how
+far the engine is from the hardware.
+
+**The book.** ``--book`` executes each chapter (a copy, in a temporary folder: the committed
+outputs are not touched) in a fresh kernel with 2 threads, then with 1 thread (the Binder
+proxy), and reports its wall time and the kernel's peak memory.
+
+Machines are noisy: compare ratios measured in the same run, and medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch.utils.data import DataLoader, Dataset
+
+from lenet_tutorial.data import load_mnist, load_usps, mnist_to_lenet5, usps_to_lenet1
+from lenet_tutorial.data.preprocess import LENET5_BACKGROUND, LENET5_FOREGROUND
+from lenet_tutorial.lenet4_recipe import FIRST_BATCH as LENET4_BATCH
+from lenet_tutorial.lenet5_recipe import FIRST_BATCH as LENET5_BATCH
+from lenet_tutorial.lenet5_recipe import J
+from lenet_tutorial.losses import MAPLoss, TargetMSELoss
+from lenet_tutorial.models import LeNet1, LeNet4, LeNet5, ZipCodeNet1989
+from lenet_tutorial.models.summary import layer_counts
+from lenet_tutorial.reproducibility import seed_everything, thread_count
+from lenet_tutorial.sdlm import SDLM
+from lenet_tutorial.train import one_pass
+
+ROOT = Path(__file__).resolve().parents[1]
+REPEATS = 5
+
+
+@dataclass(frozen=True)
+class Case:
+    """A network as its chapter trains it: raw data, how one raw sample becomes an input, batch size."""
+
+    build: type
+    dataset: str  # "usps" or "mnist"
+    chapter_batch: int
+    map_loss: bool = False
+
+
+CASES = {
+    "zip1989": Case(ZipCodeNet1989, "usps", 1),
+    "lenet1": Case(LeNet1, "usps", 1),
+    "lenet4": Case(LeNet4, "mnist", LENET4_BATCH),
+    "lenet5": Case(LeNet5, "mnist", LENET5_BATCH, map_loss=True),
+}
+
+
+def raw_data(dataset: str, n: int):
+    """The first ``n`` training digits as stored (MNIST: uint8 28x28; USPS: floats 16x16) and labels."""
+    if dataset == "mnist":
+        images, labels = load_mnist("train")
+    else:
+        images, labels = load_usps("train")
+    return images[:n], labels[:n]
+
+
+def prepare(case: Case, images: torch.Tensor) -> torch.Tensor:
+    """The chapter's input tensor for ``images``, all at once."""
+    if case.build is ZipCodeNet1989:
+        return images.clone()
+    return usps_to_lenet1(images) if case.dataset == "usps" else mnist_to_lenet5(images)
+
+
+class OneSampleAtATime(Dataset):
+    """The tutorial pattern: keep raw pixels, normalise each sample when it is asked for."""
+
+    def __init__(self, case: Case, images: torch.Tensor, labels: torch.Tensor):
+        self.case, self.images, self.labels = case, images, labels
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __getitem__(self, i: int):
+        image = self.images[i]
+        if self.case.dataset == "mnist":  # grey levels, then pad 28x28 -> 32x32 with background
+            x = image.float() / 255 * (LENET5_FOREGROUND - LENET5_BACKGROUND) + LENET5_BACKGROUND
+            x = torch.nn.functional.pad(x, (2, 2, 2, 2), value=LENET5_BACKGROUND).unsqueeze(0)
+        elif self.case.build is ZipCodeNet1989:
+            x = image.float()
+        else:  # USPS 16x16 centred in 28x28 background
+            x = torch.nn.functional.pad(image.float(), (6, 6, 6, 6), value=-1.0).unsqueeze(0)
+        return x, self.labels[i]
+
+
+def fresh(case: Case):
+    """Model, loss and SDLM optimiser, seeded, with a fixed curvature (the same for both loops)."""
+    seed_everything(0, thread_count())
+    model = case.build()
+    loss = MAPLoss(J, model.output) if case.map_loss else TargetMSELoss(outputs="sum")
+    optimizer = SDLM(model.parameters(), lr=1e-6, mu=1.0)
+    return model, loss, optimizer
+
+
+def engine_seconds(case: Case, inputs, labels, batch: int) -> float:
+    model, loss, optimizer = fresh(case)
+    started = time.perf_counter()
+    one_pass(model, inputs, labels, loss, optimizer, batch)
+    return time.perf_counter() - started
+
+
+def naive_seconds(case: Case, images, labels, batch: int) -> float:
+    model, loss, optimizer = fresh(case)
+    loader = DataLoader(OneSampleAtATime(case, images, labels), batch_size=batch, shuffle=True)
+    started = time.perf_counter()
+    model.train()
+    for x, y in loader:
+        optimizer.zero_grad()
+        batch_loss = loss(model(x), y)
+        batch_loss.backward()
+        optimizer.step()
+    return time.perf_counter() - started
+
+
+def throughput(name: str, case: Case, batch: int) -> dict:
+    n = 512 if batch == 1 else 4096
+    images, labels = raw_data(case.dataset, n)
+    inputs = prepare(case, images)
+    engine_seconds(case, inputs[:64], labels[:64], batch)  # warm-up: allocator, kernels
+    engine, naive = [], []
+    for _ in range(REPEATS):  # alternate, so that slow moments of the machine hit both
+        engine.append(engine_seconds(case, inputs, labels, batch))
+        naive.append(naive_seconds(case, images, labels, batch))
+    e, v = n / statistics.median(engine), n / statistics.median(naive)
+    return {"engine_images_per_s": round(e, 1), "naive_images_per_s": round(v, 1), "speedup": round(e / v, 2)}
+
+
+def matmul_gflops(size: int = 1024) -> float:
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    torch.mm(a, b)
+    rates = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        for _ in range(5):
+            torch.mm(a, b)
+        rates.append(5 * 2 * size**3 / (time.perf_counter() - started) / 1e9)
+    return statistics.median(rates)
+
+
+def lenet5_epoch(gflops: float) -> dict:
+    case = CASES["lenet5"]
+    images, labels = load_mnist("train")
+    inputs = mnist_to_lenet5(images)
+    seconds = engine_seconds(case, inputs, labels, LENET5_BATCH)
+    connections = sum(r.connections for r in layer_counts(LeNet5(), (1, 32, 32)))
+    flops = len(inputs) * 3 * 2 * connections
+    bound = flops / (gflops * 1e9)
+    return {
+        "lenet5_epoch_s": round(seconds, 2),
+        "lenet5_epoch_bound_s": round(bound, 2),
+        "lenet5_epoch_over_bound": round(seconds / bound, 1),
+        "lenet5_epoch_gflop": round(flops / 1e9, 1),
+    }
+
+
+def machine() -> dict:
+    return {
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "cpus": os.cpu_count(),
+        "threads": torch.get_num_threads(),
+    }
+
+
+def quick() -> dict:
+    seed_everything(0, thread_count())
+    result = {"machine": machine(), "models": {}}
+    for name, case in CASES.items():
+        sizes = sorted({1, case.chapter_batch})
+        result["models"][name] = {str(b): throughput(name, case, b) for b in sizes}
+        print(f"{name}: {result['models'][name]}", file=sys.stderr, flush=True)
+    gflops = matmul_gflops()
+    result["matmul_gflops"] = round(gflops, 1)
+    result.update(lenet5_epoch(gflops))
+    return result
+
+
+# --- the book ----------------------------------------------------------------------------
+
+
+def chapters() -> list[Path]:
+    """Every notebook of the table of contents, in reading order."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [entry["file"] for part in toc["parts"] for entry in part["chapters"]]
+    return [ROOT / f"{f}.ipynb" for f in files if (ROOT / f"{f}.ipynb").exists()]
+
+
+def run_notebook(path: str) -> None:
+    """Execute one notebook (in this process's folder), then print the kernel's peak memory in MB."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(notebook, timeout=None, kernel_name="python3").execute()
+    # the kernel was this process's child: the largest resident size among finished children
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({"peak_mb": round(peak_kb / 1024, 1)}))
+
+
+def book() -> dict:
+    result = {"machine": machine(), "chapters": {}, "total_s": {}}
+    with tempfile.TemporaryDirectory() as scratch:
+        for threads in (2, 1):
+            total = 0.0
+            for path in chapters():
+                copy = Path(scratch) / path.name
+                shutil.copy(path, copy)
+                env = dict(os.environ, LENET_TUTORIAL_THREADS=str(threads), LENET_TUTORIAL_PROGRESS="0")
+                started = time.perf_counter()
+                done = subprocess.run(
+                    [sys.executable, __file__, "--run-notebook", str(copy)],
+                    cwd=scratch,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                )
+                seconds = time.perf_counter() - started
+                if done.returncode:
+                    raise RuntimeError(f"{path.name} failed with {threads} thread(s):\n{done.stderr[-2000:]}")
+                peak = json.loads(done.stdout.strip().splitlines()[-1])["peak_mb"]
+                name = str(path.relative_to(ROOT))
+                result["chapters"].setdefault(name, {})[f"{threads}_threads"] = {
+                    "seconds": round(seconds, 1),
+                    "peak_mb": peak,
+                }
+                total += seconds
+                print(
+                    f"{name}, {threads} thread(s): {seconds:.0f} s, {peak:.0f} MB",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            result["total_s"][f"{threads}_threads"] = round(total, 1)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--book", action="store_true", help="execute every chapter, 2 and 1 threads")
+    parser.add_argument("--run-notebook", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run_notebook:
+        run_notebook(args.run_notebook)
+        return
+    result = book() if args.book else quick()
+    print(json.dumps(result, indent=None if args.json else 2))
+
+
+if __name__ == "__main__":
+    main()

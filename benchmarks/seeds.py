@@ -1,0 +1,92 @@
+"""How much of a result is the luck of one run: retrain a chapter's network with other seeds.
+
+    python benchmarks/seeds.py lenet5 --seeds 0 1 2 3 4 [--json]
+
+Each experiment is trained exactly as its chapter trains it; only the seed differs (seed 0 is
+the chapter's own run). Prints each run's test error and their mean and standard deviation.
+Nothing is chosen with these numbers: they say how far a single run can land from another,
+so that a gap to the paper can be compared with the noise. Minutes per seed on 2 cores:
+lenet5 about 4, lenet5_distorted about 5, lenet4 about 4, boosted_lenet4 about 7.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+
+import torch
+
+from lenet_tutorial.boosting import SummedCommittee, distorted_stream, second_net_patterns, third_net_patterns
+from lenet_tutorial.data import LENET5_BACKGROUND, load_mnist, mnist_to_lenet5
+from lenet_tutorial.distortions import DistortionStrength, distorter
+from lenet_tutorial.lenet4_recipe import train_lenet4, trained_lenet4
+from lenet_tutorial.lenet5_recipe import train_lenet5
+from lenet_tutorial.train import evaluate
+
+FILTERED = 15_000  # as the boosting chapter
+
+
+def lenet5(train, test, seed):
+    return train_lenet5(train, seed=seed, progress=False)[0]
+
+
+def lenet5_distorted(train, test, seed):
+    return train_lenet5(train, transform=distorter(background=LENET5_BACKGROUND), seed=seed, progress=False)[
+        0
+    ]
+
+
+def lenet4(train, test, seed):
+    return trained_lenet4(train, test, seed=seed, progress=False)[0]
+
+
+def boosted_lenet4(train, test, seed):
+    """The boosting chapter's pipeline; seed 0 uses the chapter's generators."""
+    net1 = trained_lenet4(train, test, seed=seed, progress=False)[0]
+    offset = 10 * seed
+    stream = distorted_stream(
+        *train, DistortionStrength(), torch.Generator().manual_seed(1 + offset), LENET5_BACKGROUND
+    )
+    set2, _ = second_net_patterns(net1, stream, FILTERED, torch.Generator().manual_seed(2 + offset))
+    net2 = train_lenet4(set2, test_data=test, seed=2 + offset, progress=False)[0]
+    set3, _ = third_net_patterns(net1, net2, stream, FILTERED)
+    net3 = train_lenet4(set3, test_data=test, seed=3 + offset, progress=False)[0]
+    return SummedCommittee([net1, net2, net3])
+
+
+EXPERIMENTS = {f.__name__: f for f in (lenet5, lenet5_distorted, lenet4, boosted_lenet4)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("experiment", choices=sorted(EXPERIMENTS))
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    train_images, train_labels = load_mnist("train")
+    test_images, test_labels = load_mnist("test")
+    train = (mnist_to_lenet5(train_images), train_labels)
+    test = (mnist_to_lenet5(test_images), test_labels)
+    errors = {}
+    for seed in args.seeds:
+        model = EXPERIMENTS[args.experiment](train, test, seed)
+        errors[seed] = round(100 * evaluate(model, *test).error, 2)
+        if not args.json:
+            print(f"{args.experiment}, seed {seed}: test error {errors[seed]:.2f}%", flush=True)
+    values = list(errors.values())
+    summary = {
+        "experiment": args.experiment,
+        "test_error_by_seed": errors,
+        "mean": round(statistics.mean(values), 2),
+        "std": round(statistics.stdev(values), 2) if len(values) > 1 else None,
+    }
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        spread = f" ± {summary['std']:.2f}" if summary["std"] is not None else ""
+        print(f"mean over {len(values)} seeds: {summary['mean']:.2f}%{spread}")
+
+
+if __name__ == "__main__":
+    main()
