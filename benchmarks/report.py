@@ -17,7 +17,12 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 PAGE = ROOT / "book" / "status.md"
 
-MODEL_NAMES = {"zip1989": "1989 zip-code network", "lenet1": "LeNet-1", "lenet4": "LeNet-4", "lenet5": "LeNet-5"}
+MODEL_NAMES = {
+    "zip1989": "1989 zip-code network",
+    "lenet1": "LeNet-1",
+    "lenet4": "LeNet-4",
+    "lenet5": "LeNet-5",
+}
 
 
 def _load(name: str) -> dict | None:
