@@ -26,6 +26,11 @@ from .data.files import cache_dir
 from .train import History
 
 
+def data_fingerprint(**datasets: tuple[torch.Tensor, torch.Tensor]) -> dict:
+    """Settings entries that change when the data do: size and pixel sum of each named set."""
+    return {name: [len(x), float(x.double().sum())] for name, (x, _) in datasets.items()}
+
+
 def checkpoint_path(name: str, settings: dict) -> Path:
     """Where the network ``name`` trained with ``settings`` (JSON-serialisable) is kept."""
     key = json.dumps(

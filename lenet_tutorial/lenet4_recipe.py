@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import torch
 
-from .checkpoints import cached_training
+from .checkpoints import cached_training, data_fingerprint
 from .losses import TargetMSELoss
 from .models.lenet4 import LeNet4
 from .reproducibility import seed_everything, thread_count
@@ -79,11 +79,10 @@ def trained_lenet4(
         "schedule_factor": SCHEDULE_FACTOR,
         "first_batch": FIRST_BATCH,
         "passes": PASSES,
-        "train": [len(train_data[0]), float(train_data[0].double().sum())],
-        "test": [len(test_data[0]), float(test_data[0].double().sum())],
-    }
-
-    def train():
-        return train_lenet4(train_data, test_data=test_data, seed=seed, progress=progress)
-
-    return cached_training(f"lenet4-seed{seed}", settings, train, LeNet4)
+    } | data_fingerprint(train=train_data, test=test_data)
+    return cached_training(
+        f"lenet4-seed{seed}",
+        settings,
+        lambda: train_lenet4(train_data, test_data=test_data, seed=seed, progress=progress),
+        LeNet4,
+    )

@@ -44,6 +44,24 @@ class TargetMSELoss(nn.Module):
         return F.mse_loss(outputs, targets, reduction="none").sum(1).mean()
 
 
+class SoftmaxCrossEntropy(nn.Module):
+    """Cross-entropy of the softmax of the outputs: the modern criterion for classification.
+
+    Karpathy's first change to the 1989 network (2022): linear outputs read as log-odds,
+    instead of squashed outputs pulled towards +-1. The gradient with respect to each
+    output, ``softmax - onehot``, never vanishes while a pattern is misclassified,
+    whatever the outputs' scale: squashed outputs in their flat tails learn slowly.
+    """
+
+    def forward(self, outputs: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        return F.cross_entropy(outputs, labels)
+
+    def output_curvature(self, outputs: torch.Tensor) -> torch.Tensor:
+        """Diagonal of the per-pattern Hessian w.r.t. the outputs: ``p (1 - p)``, p the softmax."""
+        p = outputs.softmax(1)
+        return p * (1 - p)
+
+
 class MAPLoss(nn.Module):
     """LeNet-5's criterion (1998, eq. 9), read from the RBF penalties ``y``:
 

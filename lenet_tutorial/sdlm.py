@@ -210,11 +210,13 @@ def train_with_sdlm(
     generator: torch.Generator,
     schedule_factor: float = 1.0,
     curvature_patterns: int = 500,
+    order: str = "fixed",
     **train_options,
 ) -> History:
     """The 1998 recipe around any network: SDLM, the paper's schedule (times
     ``schedule_factor``) as summed mini-batch steps, curvature re-estimated on
-    ``curvature_patterns`` patterns before each pass, one random order kept for all passes.
+    ``curvature_patterns`` patterns before each pass, one random order kept for all passes
+    (``order="dataset"``: the data set's own order, as in 1989).
 
     ``curvature = (module, output_curvature)``: the part of the network the Gauss-Newton
     estimate runs through, and the loss's second derivative with respect to its output
@@ -231,7 +233,7 @@ def train_with_sdlm(
         optimizer=optimizer,
         epochs=passes,
         batch_size=batch_size,
-        order="fixed",
+        order=order,
         generator=generator,
         lr_schedule=summed_step_schedule(per_pass(batch_size), schedule_factor),
         before_pass=curvature_refresher(
