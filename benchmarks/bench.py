@@ -57,7 +57,7 @@ from lenet_tutorial.lenet5_recipe import J
 from lenet_tutorial.losses import MAPLoss, TargetMSELoss
 from lenet_tutorial.models import LeNet1, LeNet4, LeNet5, ZipCodeNet1989
 from lenet_tutorial.models.summary import layer_counts
-from lenet_tutorial.reproducibility import seed_everything, thread_count
+from lenet_tutorial.reproducibility import seed_everything
 from lenet_tutorial.sdlm import SDLM
 from lenet_tutorial.train import one_pass
 
@@ -122,7 +122,7 @@ class OneSampleAtATime(Dataset):
 
 def fresh(case: Case):
     """Model, loss and SDLM optimiser, seeded, with a fixed curvature (the same for both loops)."""
-    seed_everything(0, thread_count())
+    seed_everything(0)
     model = case.build()
     loss = MAPLoss(J, model.output) if case.map_loss else TargetMSELoss(outputs="sum")
     optimizer = SDLM(model.parameters(), lr=1e-6, mu=1.0)
@@ -149,7 +149,7 @@ def naive_seconds(case: Case, images, labels, batch: int) -> float:
     return time.perf_counter() - started
 
 
-def throughput(name: str, case: Case, batch: int) -> dict:
+def throughput(case: Case, batch: int) -> dict:
     n = 512 if batch == 1 else 4096
     images, labels = raw_data(case.dataset, n)
     inputs = prepare(case, images)
@@ -202,11 +202,11 @@ def machine() -> dict:
 
 
 def quick() -> dict:
-    seed_everything(0, thread_count())
+    seed_everything(0)
     result = {"machine": machine(), "models": {}}
     for name, case in CASES.items():
         sizes = sorted({1, case.chapter_batch})
-        result["models"][name] = {str(b): throughput(name, case, b) for b in sizes}
+        result["models"][name] = {str(b): throughput(case, b) for b in sizes}
         print(f"{name}: {result['models'][name]}", file=sys.stderr, flush=True)
     gflops = matmul_gflops()
     result["matmul_gflops"] = round(gflops, 1)
