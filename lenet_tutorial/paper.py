@@ -220,3 +220,33 @@ KARPATHY_MODERN_STEPS = [
     ("+-1 pixel shift augmentation (torch.roll)", 60, 1.70, 2.19),
     ("dropout 0.25 on H2, with ReLU", 80, 1.47, 1.59),
 ]
+
+# Recognition cost, thousands of multiply-adds per digit (1998 paper, Figure 11; the facts
+# sheet marks the set as partly reconstructed).
+FIGURE11_COST_THOUSANDS = {
+    "linear": 4,
+    "K-NN Euclidean": 24_000,
+    "LeNet-1": 100,
+    "LeNet-4": 260,
+    "LeNet-5": 401,
+    "Boosted LeNet-4": 460,
+}
+
+# MNIST after LeNet: test error (%) of later, larger systems, for context only.
+MNIST_AFTER_LENET = [
+    ("deep MLP, heavy deformations (Ciresan et al. 2010)", 0.35),
+    ("best single models today (about)", 0.17),
+    ("best ensembles today (about 0.09 to 0.13)", 0.11),
+]
+
+# The rows of Figure 9 the book retrained: (name, preprocessing) -> scorecard id.
+FIGURE9_BOOK_IDS = {
+    ("linear", ""): "linear_mnist.test_error",
+    ("K-NN Euclidean", ""): "knn_mnist.test_error",
+    ("28x28-300-10", ""): "mlp300_mnist.test_error",
+    ("LeNet-1", "16x16"): "lenet1_mnist.test_error",
+    ("LeNet-4", ""): "lenet4.test_error",
+    ("LeNet-5", ""): "lenet5.test_error",
+    ("LeNet-5", "dist"): "lenet5_distorted.test_error",
+    ("Boosted LeNet-4", "dist"): "boosted_lenet4.test_error",
+}

@@ -157,17 +157,34 @@ TIMELINE = [
 ]
 
 
-def timeline() -> plt.Figure:
-    """The milestones of the book, 1989 to 1998."""
-    fig, ax = plt.subplots(figsize=(9, 2.6))
-    ax.hlines(0, 1988.5, 1998.8, color="black", lw=1.5)
-    for i, (year, name, detail) in enumerate(TIMELINE):
+LEGACY_TIMELINE = [
+    (1989, "Zip-code network", "convolutions trained\nby back-propagation"),
+    (1998, "LeNet-5, MNIST", "0.95% on MNIST"),
+    (2003, "Distortions", "a CNN with elastic\ndistortions: 0.4%"),
+    (2006, "CNNs on GPUs", "document recognition,\nseveral times faster"),
+    (2009, "ImageNet", "1.2 million labelled\nimages in 1,000 classes"),
+    (2010, "ReLU", "rectified linear units"),
+    (2012, "AlexNet", "ImageNet top-5 error\n15.3% (next: 26.2%)"),
+    (2015, "Batch norm, Adam", "the modern\ntraining recipe"),
+]
+
+
+def _timeline(
+    events: list[tuple[int, str, str]], *, title: str, width: float = 9, stagger: bool = False
+) -> plt.Figure:
+    """Events alternately above and below a year axis; ``stagger`` also alternates two
+    heights on each side, for events too close together to sit at one height."""
+    first, last = events[0][0], events[-1][0]
+    fig, ax = plt.subplots(figsize=(width, 3.6 if stagger else 2.6))
+    ax.hlines(0, first - 0.5, last + 0.8, color="black", lw=1.5)
+    for i, (year, name, detail) in enumerate(events):
         up = 1 if i % 2 == 0 else -1
-        ax.vlines(year, 0, 0.55 * up, color=OURS_COLOUR)
+        stem = 0.55 + (1.0 if stagger and i % 4 >= 2 else 0.0)
+        ax.vlines(year, 0, stem * up, color=OURS_COLOUR)
         ax.plot(year, 0, "o", color=OURS_COLOUR)
         ax.text(
             year,
-            0.6 * up,
+            (stem + 0.05) * up,
             f"{year}: {name}",
             ha="center",
             va="bottom" if up > 0 else "top",
@@ -175,19 +192,30 @@ def timeline() -> plt.Figure:
         )
         ax.text(
             year,
-            0.6 * up + (0.35 if up > 0 else -0.35),
+            (stem + 0.05) * up + (0.35 if up > 0 else -0.35),
             detail,
             ha="center",
             va="bottom" if up > 0 else "top",
             fontsize=8,
         )
-    ax.set_xlim(1988, 1999.5)
-    ax.set_ylim(-1.6, 1.6)
-    ax.set_xticks(range(1989, 1999))
+    span = last - first
+    ax.set_xlim(first - 0.1 * span, last + 0.15 * span)
+    ax.set_ylim(-2.6 if stagger else -1.6, 2.6 if stagger else 1.6)
+    ax.set_xticks(range(first - first % 5 + 5, last + 1, 5) if stagger else range(first, last + 1))
     ax.set_xlabel("year")
     ax.set_yticks([])
     ax.grid(False)
     ax.spines["left"].set_visible(False)
-    ax.set_title("From the zip-code network to LeNet-5")
+    ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def timeline() -> plt.Figure:
+    """The milestones of the book, 1989 to 1998."""
+    return _timeline(TIMELINE, title="From the zip-code network to LeNet-5")
+
+
+def legacy_timeline() -> plt.Figure:
+    """From the zip-code network to AlexNet and the modern training recipe, 1989 to 2015."""
+    return _timeline(LEGACY_TIMELINE, title="From LeNet to AlexNet", width=11, stagger=True)

@@ -106,7 +106,8 @@ class History:
         for row in self.rows:
             if row["epoch"] % every and row is not self.rows[-1]:
                 continue
-            line = f"{row['epoch']:4d}   {row['train_loss']:10.4g}   {100 * row['train_error']:8.2f}%"
+            train_error = "–" if row["train_error"] is None else f"{100 * row['train_error']:.2f}%"
+            line = f"{row['epoch']:4d}   {row['train_loss']:10.4g}   {train_error:>9s}"
             if has_test:
                 line += f"   {100 * row['test_error']:7.2f}%"
             lines.append(line)
@@ -169,6 +170,7 @@ def train(
     transform: Callable[[torch.Tensor, torch.Generator], torch.Tensor] | None = None,
     progress: bool | None = None,
     eval_batch_size: int = 512,
+    train_error_each_pass: bool = True,
 ) -> History:
     """Train ``model`` for ``epochs`` passes over ``train_data``; return the per-pass history.
 
@@ -189,6 +191,10 @@ def train(
         of each pass: fresh distortions every pass, without per-sample Python work.
     progress
         show a progress bar over the passes (default: see :func:`progress_default`).
+    train_error_each_pass
+        measure the error on the whole training set after every pass (the default), or
+        only after the last one (``None`` in the other rows): on MNIST that measurement
+        costs a third of a pass, worth saving when only the end result matters.
     """
     if order not in ORDERS:
         raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
@@ -227,17 +233,20 @@ def train(
             raise FloatingPointError(
                 f"training diverged in pass {epoch}: the loss is {total_loss}. Lower the learning rate."
             )
+        measure_train = train_error_each_pass or epoch == epochs
         row = {
             "epoch": epoch,
             "train_loss": total_loss / len(x),
-            "train_error": evaluate(model, images, labels, batch_size=eval_batch_size).error,
+            "train_error": evaluate(model, images, labels, batch_size=eval_batch_size).error
+            if measure_train
+            else None,
         }
         if test_data is not None:
             row["test_error"] = evaluate(model, *test_data, batch_size=eval_batch_size).error
         row["seconds"] = time.perf_counter() - started
         history.rows.append(row)
         bar.set_postfix(
-            train=f"{100 * row['train_error']:.2f}%",
+            **({"train": f"{100 * row['train_error']:.2f}%"} if measure_train else {}),
             **({"test": f"{100 * row['test_error']:.2f}%"} if test_data is not None else {}),
         )
     bar.close()

@@ -79,3 +79,19 @@ def test_knn_finds_the_nearest_labels_and_breaks_ties_by_the_nearest():
     assert knn_predict(train, labels, torch.tensor([[[11.6]]]), k=2).tolist() == [2]
     with pytest.raises(ValueError):
         knn_predict(train, labels, test, k=6)
+
+
+def test_multiply_adds_count_one_per_connection_as_the_papers_count_cost():
+    from lenet_tutorial.models.fully_connected import FullyConnectedNet
+    from lenet_tutorial.models.lenet1 import LeNet1
+    from lenet_tutorial.models.lenet4 import LeNet4
+    from lenet_tutorial.models.lenet5 import LeNet5
+    from lenet_tutorial.models.summary import multiply_adds
+    from lenet_tutorial.modern_lenet5 import MODERN, build
+
+    assert multiply_adds(LeNet5(), (1, 32, 32)) == 340_908  # the paper's connection count
+    assert multiply_adds(LeNet4(), (1, 32, 32)) == 262_306
+    assert multiply_adds(LeNet1(), (1, 28, 28)) == 98_442
+    assert multiply_adds(FullyConnectedNet([784, 300, 10]), (784,)) == 238_510
+    # modern: C1 6x28x28x25, C3 16x10x10x150 (all six maps), C5 120x400, output 10x121; no biases before BN
+    assert multiply_adds(build(MODERN), (1, 32, 32)) == 117_600 + 240_000 + 48_000 + 1_210

@@ -36,6 +36,7 @@ def test_book_figures_have_opaque_backgrounds_and_labelled_axes():
         plots.rejection_plot({"net": curve}, title="t", marks={"paper": (12.1, 1.0)}),
         plots.paper_vs_ours(["a", "b"], [1.0, None], [1.1, 2.0], title="t"),
         plots.timeline(),
+        plots.legacy_timeline(),
         plots.confusion_matrix(torch.tensor([0, 1, 1]), torch.tensor([0, 1, 7]), title="t"),
     ):
         assert_opaque_and_labelled(fig)

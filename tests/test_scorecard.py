@@ -125,3 +125,16 @@ def test_a_recorded_curve_is_collected_with_its_rounded_points(tmp_path, capsys)
     notebook_with_output(tmp_path / "a.ipynb", capsys.readouterr().out)
     assert scorecard.collect_curves(tmp_path) == {"zip1989.error_vs_rejection": [(0.0, 5.78), (10.12, 1.0)]}
     assert scorecard.collect(tmp_path) == []  # a curve is not a scorecard entry
+
+
+def test_figure9_rows_the_book_retrained_point_at_known_scorecard_ids():
+    from lenet_tutorial import paper
+
+    rows = {(name, note) for name, _, note in paper.FIGURE9_TEST_ERROR}
+    for row, book_id in paper.FIGURE9_BOOK_IDS.items():
+        assert row in rows, row
+        assert book_id in paper.REPORTED, book_id
+        figure9_error = next(e for n, e, note in paper.FIGURE9_TEST_ERROR if (n, note) == row)
+        assert paper.reported(book_id).paper == figure9_error, book_id
+    figure9_names = {name for name, _ in rows}
+    assert set(paper.FIGURE11_COST_THOUSANDS) <= figure9_names

@@ -54,3 +54,44 @@ def format_counts(rows: list[LayerCount], input_units: int, paper: dict[str, tup
         f"{'total':8s} {'':>10s} {units:7,d} {sum(r.connections for r in rows):12,d} {sum(r.parameters for r in rows):11,d}   (units include the {input_units} inputs)"
     )
     return "\n".join(lines)
+
+
+def multiply_adds(model: nn.Module, input_shape: tuple[int, ...]) -> int:
+    """Multiply-adds of one pattern's forward pass through ``model``'s weight layers.
+
+    For the papers' layers (those with a ``connections`` method) a connection is one
+    multiply-add, a bias included, as the papers count recognition cost; for PyTorch's own
+    ``Conv2d`` and ``Linear`` layers, one per weight use plus one per bias. Pooling, squashing
+    and batch normalisation (which folds into the convolution before it, once trained) are
+    not counted.
+    """
+    total = 0
+
+    def count(module: nn.Module, _inputs, output: torch.Tensor) -> None:
+        nonlocal total
+        shape = tuple(output.shape[1:])
+        if hasattr(module, "connections"):
+            total += module.connections(shape)
+        elif isinstance(module, nn.Conv2d):
+            per_unit = module.in_channels // module.groups * module.kernel_size[0] * module.kernel_size[1]
+            total += output[0].numel() * (per_unit + (module.bias is not None))
+        elif isinstance(module, nn.Linear):
+            total += module.out_features * (module.in_features + (module.bias is not None))
+
+    # leaves only: a container (a whole network with its own ``connections``) would count twice
+    leaves = [
+        m
+        for m in model.modules()
+        if not any(m.children()) and (hasattr(m, "connections") or isinstance(m, (nn.Conv2d, nn.Linear)))
+    ]
+    handles = [m.register_forward_hook(count) for m in leaves]
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            model(torch.zeros(1, *input_shape))
+    finally:
+        for handle in handles:
+            handle.remove()
+        model.train(was_training)
+    return total
