@@ -54,7 +54,13 @@ def test_the_book_benchmark_runs_every_chapter_of_the_table_of_contents():
 
 def test_seeds_knows_every_experiment_it_documents():
     seeds = load("seeds")
-    assert set(seeds.EXPERIMENTS) == {"lenet5", "lenet5_distorted", "lenet4", "boosted_lenet4"}
+    assert set(seeds.EXPERIMENTS) == {
+        "lenet5",
+        "lenet5_distorted",
+        "lenet4",
+        "boosted_lenet4",
+        "modern_lenet5",
+    }
     for name in seeds.EXPERIMENTS:
         assert name in seeds.__doc__
 
