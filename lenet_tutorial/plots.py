@@ -63,10 +63,21 @@ def digit_gallery(
 
 
 def learning_curves(history, *, title: str, paper_test_error: float | None = None) -> plt.Figure:
-    """Train and test error (%) per pass, with the paper's test error as a line."""
+    """Train and test error (%) per pass, with the paper's test error as a line.
+
+    Passes whose training error was not measured (``train(train_error_each_pass=False)``)
+    are left out of the training curve.
+    """
     fig, ax = plt.subplots(figsize=(6, 3.5))
     epochs = history["epoch"]
-    ax.plot(epochs, [100 * e for e in history["train_error"]], "o-", ms=3, label="train error (ours)")
+    measured = [(epoch, e) for epoch, e in zip(epochs, history["train_error"]) if e is not None]
+    ax.plot(
+        [epoch for epoch, _ in measured],
+        [100 * e for _, e in measured],
+        "o-",
+        ms=3,
+        label="train error (ours)",
+    )
     if history.rows and history.rows[0].get("test_error") is not None:
         ax.plot(epochs, [100 * e for e in history["test_error"]], "s-", ms=3, label="test error (ours)")
     if paper_test_error is not None:

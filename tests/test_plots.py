@@ -57,3 +57,15 @@ def test_confusion_matrix_writes_each_error_count_off_the_diagonal():
     fig = plots.confusion_matrix(torch.tensor([3, 3, 3, 5]), torch.tensor([8, 8, 3, 5]), title="t")
     texts = {(t.get_position(), t.get_text()) for t in fig.axes[0].texts}
     assert texts == {((8, 3), "2")}
+
+
+def test_learning_curves_skip_passes_whose_training_error_was_not_measured():
+    history = History(
+        [
+            {"epoch": 1, "train_loss": 1.0, "train_error": None, "test_error": 0.3, "seconds": 1.0},
+            {"epoch": 2, "train_loss": 0.5, "train_error": 0.1, "test_error": 0.2, "seconds": 1.0},
+        ]
+    )
+    fig = plots.learning_curves(history, title="t")
+    train_line = fig.axes[0].lines[0]
+    assert list(train_line.get_xdata()) == [2] and list(train_line.get_ydata()) == [10.0]
