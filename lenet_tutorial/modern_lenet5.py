@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from .data.preprocess import LENET5_BACKGROUND
 from .distortions import DistortionStrength, distorter
 from .layers import ScaledTanh, SubsamplingLayer
 from .reproducibility import seed_everything
@@ -143,7 +144,6 @@ PASSES = 20  # the modern LeNet-5's training
 ABLATION_PASSES = 5  # each row of the ablation: an equal, short budget
 SGD_LR = 0.05  # rows 1, 3 and 4 (each row's best of 0.01, 0.02, 0.05 and 0.1)
 ADAM_LR = 3e-3  # the one-cycle schedule's peak
-BACKGROUND = -0.1  # the book's MNIST inputs (lenet_tutorial.data.mnist_to_lenet5)
 
 
 def build(change: Change) -> ModernLeNet5:
@@ -176,7 +176,7 @@ def make_optimizer(change: Change, model: nn.Module, *, updates: int, lr: float 
 
 
 def transform_of(change: Change):
-    return distorter(DistortionStrength(), BACKGROUND) if change.affine else None
+    return distorter(DistortionStrength(), LENET5_BACKGROUND) if change.affine else None
 
 
 def train_modern_lenet5(

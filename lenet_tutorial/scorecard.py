@@ -16,6 +16,7 @@ chapter's measured curve beside its own without training that chapter's network 
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,6 +26,20 @@ from .paper import REPORTED, reported
 LINE = re.compile(r"^\[scorecard\] (?P<id>[\w.]+) = (?P<value>-?[\d.]+)(?: (?P<unit>\S+))?\s*$")
 CURVE_LINE = re.compile(r"^\[curve\] (?P<id>[\w.]+) = (?P<points>\[.*\])\s*$")
 DECIMALS = {"%": 2, "parameters": 0, "connections": 0}
+MNIST_TEST_DIGITS, USPS_TEST_DIGITS = 10_000, 2_007
+
+
+def standard_error(percent: float, n: int) -> float:
+    """Standard error, in points, of an error rate of ``percent`` % measured on ``n`` test
+    digits: sqrt(p (1 - p) / n) -- how far another test set of that size could move it."""
+    p = percent / 100
+    return 100 * math.sqrt(p * (1 - p) / n)
+
+
+def gap_in_standard_errors(ours: float, paper: float, n: int) -> float:
+    """``ours - paper`` (error rates in %, each measured on ``n`` test digits) in standard errors
+    of the difference of two independent measurements, sqrt(SE_paper^2 + SE_ours^2)."""
+    return (ours - paper) / math.hypot(standard_error(paper, n), standard_error(ours, n))
 
 
 @dataclass(frozen=True)
