@@ -4,11 +4,14 @@
     python benchmarks/bench.py --book --json    # every chapter executed as CI does, 2 and 1 threads
 
 **Throughput.** For each historical network, one training step (forward, backward, the SDLM
-update with its per-parameter step sizes) is timed two ways on the same patterns, in the same
-run, alternating, and the median of several repeats kept:
+update with its per-parameter step sizes) is timed two or three ways on the same patterns, in
+the same run, alternating, and the median of several repeats kept:
 
 - *engine*: :func:`lenet_tutorial.train.one_pass`, the loop every chapter uses: the whole set
-  pre-processed once into one tensor, batches taken as slices;
+  pre-processed once into one tensor, batches taken as slices; for LeNet-5, with the
+  hand-written backward pass of :mod:`lenet_tutorial.backprop` (``gradients=``);
+- *autograd* (LeNet-5 only): the same loop with autograd's backward pass, as the chapters
+  train it (key ``autograd_images_per_s``);
 - *naive*: the way tutorials usually write it: a ``torch.utils.data.Dataset`` that returns one
   normalised sample at a time (raw pixels converted and padded on each access), a
   ``DataLoader`` with the same batch size, the same model, loss and optimiser.
@@ -16,7 +19,7 @@ run, alternating, and the median of several repeats kept:
 Batch size 1 (the papers' per-pattern updates) and each chapter's mini-batch size.
 
 **The bound.** ``lenet5_epoch_s`` is one 60,000-digit pass of LeNet-5 at its chapter's first
-batch size (16). ``lenet5_epoch_bound_s`` is the arithmetic of that pass divided by this
+batch size (16), with the engine. ``lenet5_epoch_bound_s`` is the arithmetic of that pass divided by this
 machine's matrix-multiply rate on the same threads: each connection is one multiply-add
 (2 floating-point operations) forward, and again for each of the two backward products
 (gradient with respect to the inputs and to the weights), so 3 x 2 x 340,908 operations per
@@ -25,7 +28,10 @@ far the engine is from the hardware.
 
 **The book.** ``--book`` executes each chapter (a copy, in a temporary folder: the committed
 outputs are not touched) in a fresh kernel with 2 threads, then with 1 thread (the Binder
-proxy), and reports its wall time and the kernel's peak memory.
+proxy), and reports its wall time and the kernel's peak memory. Each setting starts from an
+empty cache of trained networks, as a new reader does (the data still come from
+``$LENET_TUTORIAL_DATA`` if it is set). ``--threads 1`` runs one
+setting only; ``--chapters lenet5 legacy`` only the chapters whose file names are given.
 
 Machines are noisy: compare ratios measured in the same run, and medians.
 """
@@ -49,6 +55,7 @@ from pathlib import Path
 import torch
 from torch.utils.data import DataLoader, Dataset
 
+from lenet_tutorial.backprop import LeNet5Backprop
 from lenet_tutorial.data import load_mnist, load_usps, mnist_to_lenet5, usps_to_lenet1
 from lenet_tutorial.data.preprocess import LENET5_BACKGROUND, LENET5_FOREGROUND
 from lenet_tutorial.lenet4_recipe import FIRST_BATCH as LENET4_BATCH
@@ -73,13 +80,14 @@ class Case:
     dataset: str  # "usps" or "mnist"
     chapter_batch: int
     map_loss: bool = False
+    backprop: type | None = None  # a hand-written backward pass, if the package has one
 
 
 CASES = {
     "zip1989": Case(ZipCodeNet1989, "usps", 1),
     "lenet1": Case(LeNet1, "usps", 1),
     "lenet4": Case(LeNet4, "mnist", LENET4_BATCH),
-    "lenet5": Case(LeNet5, "mnist", LENET5_BATCH, map_loss=True),
+    "lenet5": Case(LeNet5, "mnist", LENET5_BATCH, map_loss=True, backprop=LeNet5Backprop),
 }
 
 
@@ -129,10 +137,12 @@ def fresh(case: Case):
     return model, loss, optimizer
 
 
-def engine_seconds(case: Case, inputs, labels, batch: int) -> float:
+def engine_seconds(case: Case, inputs, labels, batch: int, by_hand: bool = True) -> float:
+    """The package's loop; with the case's hand-written backward pass if it has one and ``by_hand``."""
     model, loss, optimizer = fresh(case)
+    gradients = case.backprop(model, loss) if case.backprop is not None and by_hand else None
     started = time.perf_counter()
-    one_pass(model, inputs, labels, loss, optimizer, batch)
+    one_pass(model, inputs, labels, loss, optimizer, batch, gradients)
     return time.perf_counter() - started
 
 
@@ -154,12 +164,21 @@ def throughput(case: Case, batch: int) -> dict:
     images, labels = raw_data(case.dataset, n)
     inputs = prepare(case, images)
     engine_seconds(case, inputs[:64], labels[:64], batch)  # warm-up: allocator, kernels
-    engine, naive = [], []
-    for _ in range(REPEATS):  # alternate, so that slow moments of the machine hit both
+    engine, naive, autograd = [], [], []
+    for _ in range(REPEATS):  # alternate, so that slow moments of the machine hit all
         engine.append(engine_seconds(case, inputs, labels, batch))
         naive.append(naive_seconds(case, images, labels, batch))
+        if case.backprop is not None:
+            autograd.append(engine_seconds(case, inputs, labels, batch, by_hand=False))
     e, v = n / statistics.median(engine), n / statistics.median(naive)
-    return {"engine_images_per_s": round(e, 1), "naive_images_per_s": round(v, 1), "speedup": round(e / v, 2)}
+    result = {
+        "engine_images_per_s": round(e, 1),
+        "naive_images_per_s": round(v, 1),
+        "speedup": round(e / v, 2),
+    }
+    if autograd:
+        result["autograd_images_per_s"] = round(n / statistics.median(autograd), 1)
+    return result
 
 
 def matmul_gflops(size: int = 1024) -> float:
@@ -217,13 +236,21 @@ def quick() -> dict:
 # --- the book ----------------------------------------------------------------------------
 
 
-def chapters() -> list[Path]:
-    """Every notebook of the table of contents, in reading order."""
+def chapters(names: list[str] | None = None) -> list[Path]:
+    """The notebooks of the table of contents, in reading order (only ``names``, if given)."""
     import yaml
 
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     files = [entry["file"] for part in toc["parts"] for entry in part["chapters"]]
-    return [ROOT / f"{f}.ipynb" for f in files if (ROOT / f"{f}.ipynb").exists()]
+    paths = [ROOT / f"{f}.ipynb" for f in files if (ROOT / f"{f}.ipynb").exists()]
+    if names is None:
+        return paths
+    unknown = set(names) - {p.stem for p in paths}
+    if unknown:
+        raise SystemExit(
+            f"no chapter named {', '.join(sorted(unknown))}; choose from: {' '.join(p.stem for p in paths)}"
+        )
+    return [p for p in paths if p.stem in names]
 
 
 def run_notebook(path: str) -> None:
@@ -238,15 +265,22 @@ def run_notebook(path: str) -> None:
     print(json.dumps({"peak_mb": round(peak_kb / 1024, 1)}))
 
 
-def book() -> dict:
+def book(thread_counts=(2, 1), names: list[str] | None = None) -> dict:
     result = {"machine": machine(), "chapters": {}, "total_s": {}}
     with tempfile.TemporaryDirectory() as scratch:
-        for threads in (2, 1):
+        for threads in thread_counts:
             total = 0.0
-            for path in chapters():
+            for path in chapters(names):
                 copy = Path(scratch) / path.name
                 shutil.copy(path, copy)
-                env = dict(os.environ, LENET_TUTORIAL_THREADS=str(threads), LENET_TUTORIAL_PROGRESS="0")
+                env = dict(
+                    os.environ,
+                    LENET_TUTORIAL_THREADS=str(threads),
+                    LENET_TUTORIAL_PROGRESS="0",
+                    # an empty cache per setting, as a new reader has: every network is trained,
+                    # and a later chapter reuses only what an earlier one saved in this run
+                    LENET_TUTORIAL_CACHE=str(Path(scratch) / f"cache-{threads}-threads"),
+                )
                 started = time.perf_counter()
                 done = subprocess.run(
                     [sys.executable, __file__, "--run-notebook", str(copy)],
@@ -278,12 +312,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--book", action="store_true", help="execute every chapter, 2 and 1 threads")
+    parser.add_argument("--threads", type=int, choices=(1, 2), help="with --book: one thread count only")
+    parser.add_argument("--chapters", nargs="+", metavar="NAME", help="with --book: these chapters only")
     parser.add_argument("--run-notebook", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run_notebook:
         run_notebook(args.run_notebook)
         return
-    result = book() if args.book else quick()
+    if args.book:
+        result = book((args.threads,) if args.threads else (2, 1), args.chapters)
+    else:
+        result = quick()
     print(json.dumps(result, indent=None if args.json else 2))
 
 

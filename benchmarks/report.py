@@ -46,20 +46,23 @@ def speed_section(speed: dict | None) -> list[str]:
         "step — forward, backward and the SDLM update — timed with the package's loop (*engine*: the",
         "data pre-processed once into tensors, batches as slices) and with a tutorial-style pipeline",
         "(*naive*: a `Dataset` normalising one sample per access, a `DataLoader`, the same model,",
-        "loss and optimiser), alternating, median of 5 runs each.",
+        "loss and optimiser), alternating, median of 5 runs each. For LeNet-5 the engine uses the",
+        "hand-written backward pass of the page *Back-propagation by hand*; the chapters still train",
+        "with autograd, whose speed in the same loop is the middle column.",
         "",
-        "| network | batch size | engine (images/s) | naive (images/s) | speedup |",
-        "|---|---|---|---|---|",
+        "| network | batch size | engine (images/s) | the loop with autograd (images/s) | naive (images/s) | speedup |",
+        "|---|---|---|---|---|---|",
     ]
     for name, sizes in speed["models"].items():
         for batch, row in sizes.items():
             lines.append(
                 f"| {MODEL_NAMES.get(name, name)} | {batch} | {row['engine_images_per_s']:,.0f} | "
-                f"{row['naive_images_per_s']:,.0f} | {row['speedup']:.2f}× |"
+                f"{_number(row.get('autograd_images_per_s'))} | {row['naive_images_per_s']:,.0f} | "
+                f"{row['speedup']:.2f}× |"
             )
     lines += [
         "",
-        f"One 60,000-digit pass of LeNet-5 at its chapter's first batch size (16) took "
+        f"One 60,000-digit pass of LeNet-5 at its chapter's first batch size (16), with the engine, took "
         f"**{speed['lenet5_epoch_s']:.1f} s**. Its arithmetic, {speed['lenet5_epoch_gflop']:.0f} GFLOP (3 × 2 "
         f"floating-point operations per connection and digit: forward, and the two backward products), "
         f"at this machine's measured matrix-multiply rate of {speed['matmul_gflops']:.0f} GFLOP/s, would "
@@ -76,8 +79,8 @@ def book_section(book: dict | None) -> list[str]:
         return lines + ["Not measured yet: run `python benchmarks/bench.py --book --json`.", ""]
     lines += [
         f"Each chapter executed in a fresh kernel, as CI executes it ({_machine(book['machine'])}),",
-        "first with 2 threads, then with 1 (the size of a Binder machine). Peak memory is the",
-        "kernel's largest resident size.",
+        "with 2 threads and with 1 (the size of a Binder machine); a dash marks a setting not run.",
+        "Peak memory is the kernel's largest resident size.",
         "",
         "| chapter | 2 threads (s) | 1 thread (s) | peak memory, 1 thread (MB) |",
         "|---|---|---|---|",
@@ -85,16 +88,23 @@ def book_section(book: dict | None) -> list[str]:
     for name, runs in book["chapters"].items():
         two, one = runs.get("2_threads", {}), runs.get("1_threads", {})
         lines.append(
-            f"| `{name}` | {two.get('seconds', float('nan')):.0f} | {one.get('seconds', float('nan')):.0f} | "
-            f"{one.get('peak_mb', float('nan')):,.0f} |"
+            f"| `{name}` | {_number(two.get('seconds'))} | {_number(one.get('seconds'))} | "
+            f"{_number(one.get('peak_mb'))} |"
         )
     totals = book["total_s"]
+    two, one = totals.get("2_threads"), totals.get("1_threads")
     lines += [
-        f"| **total** | {totals.get('2_threads', float('nan')) / 60:.1f} min | "
-        f"{totals.get('1_threads', float('nan')) / 60:.1f} min | |",
+        f"| **total** | {_number(two and two / 60, '.1f')} min | {_number(one and one / 60, '.1f')} min | |",
         "",
     ]
+    if book.get("note"):
+        lines += [book["note"], ""]
     return lines
+
+
+def _number(value: float | None, spec: str = ",.0f") -> str:
+    """A measured value, or a dash where that run was not made."""
+    return "–" if value is None else format(value, spec)
 
 
 def seeds_section() -> list[str]:

@@ -7,6 +7,7 @@ Each module holds one idea:
 - :mod:`lenet_tutorial.layers` - squashing, fan-in initialisation, sparse convolutions, trainable subsampling
 - :mod:`lenet_tutorial.losses` - the papers' loss functions
 - :mod:`lenet_tutorial.train` - one training loop and batched evaluation for every chapter
+- :mod:`lenet_tutorial.backprop` - LeNet-5's backward pass written out by hand
 - :mod:`lenet_tutorial.sdlm` - stochastic diagonal Levenberg-Marquardt, the papers' second-order method
 - :mod:`lenet_tutorial.distortions` - random affine distortions of training digits, batched
 - :mod:`lenet_tutorial.rejection` - error versus rejection

@@ -76,7 +76,7 @@ def sampling_grid(theta: torch.Tensor, size: int) -> torch.Tensor:
     PyTorch's ``affine_grid`` computes the same with a batched matrix product of small
     matrices, which was several times slower here.
     """
-    centres = (torch.arange(size, dtype=theta.dtype) * 2 + 1) / size - 1
+    centres = (torch.arange(size, dtype=theta.dtype, device=theta.device) * 2 + 1) / size - 1
     y, x = centres.view(1, size, 1), centres.view(1, 1, size)
     t = theta.reshape(-1, 6, 1, 1)
     grid_x = t[:, 0] * x + t[:, 1] * y + t[:, 2]
@@ -88,7 +88,8 @@ def warp(images: torch.Tensor, theta: torch.Tensor, background: float) -> torch.
     """Resample each of ``images`` (``[N, 1, H, H]``) through its ``[2, 3]`` matrix (output -> input
     coordinates); what comes from outside the image is ``background``."""
     check_square_images(images)
-    theta = theta.to(images.dtype).expand(len(images), 2, 3)
+    # drawn on the CPU (the generator's device), so a GPU run gets the same distortions
+    theta = theta.to(device=images.device, dtype=images.dtype).expand(len(images), 2, 3)
     out = torch.empty_like(images)
     # in chunks: the grids of 60,000 images would take 500 MB, and allocating it costs more
     # than the arithmetic; a chunk's grid stays in cache

@@ -43,8 +43,9 @@ def train_lenet4(
 ) -> tuple[LeNet4, History]:
     """A fresh LeNet-4 trained on ``train_data`` (32x32 inputs); returns it and its history."""
     generator = seed_everything(seed, threads)
-    model = LeNet4()
-    loss = TargetMSELoss(outputs="sum")
+    device = train_data[0].device  # the data's device: a GPU if the reader put them there
+    model = LeNet4().to(device)
+    loss = TargetMSELoss(outputs="sum").to(device)
     history = train_with_sdlm(
         model,
         train_data,

@@ -129,6 +129,7 @@ def train_change(
     """A fresh network with ``change`` (and every change before it) trained on ``train_data``."""
     generator = seed_everything(seed, threads=1)
     model = ModernZipCodeNet(logits=change.logits, activation=change.activation, dropout=change.dropout)
+    model = model.to(train_data[0].device)
     loss = SoftmaxCrossEntropy()
     transform = shift_by_one_pixel if change.shift else None
     if change.optimizer == "sdlm":

@@ -194,7 +194,7 @@ def train_modern_lenet5(
     The training error is measured after the last pass only (and on undistorted digits).
     """
     generator = seed_everything(seed)
-    model = build(change)
+    model = build(change).to(train_data[0].device)
     updates = passes * math.ceil(len(train_data[0]) / BATCH)
     history = train(
         model,

@@ -31,6 +31,9 @@ def seed_everything(seed: int = 0, threads: int | None = None) -> torch.Generato
     """
     threads = thread_count(threads)
     torch.set_num_threads(threads)
+    # On a GPU, deterministic matrix products need this cuBLAS setting (read when CUDA starts);
+    # on a CPU it does nothing.
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     torch.use_deterministic_algorithms(True)
     random.seed(seed)
     np.random.seed(seed)

@@ -138,17 +138,25 @@ def _onednn(enabled: bool):
         torch.backends.mkldnn.enabled = previous
 
 
-def one_pass(model, x, y, loss_fn, optimizer, batch_size: int) -> float:
-    """One pass of updates; returns the summed loss. The hot loop: tensor slices only."""
+def one_pass(model, x, y, loss_fn, optimizer, batch_size: int, gradients=None) -> float:
+    """One pass of updates; returns the summed loss. The hot loop: tensor slices only.
+
+    ``gradients(images, labels)``, if given, sets every parameter's ``.grad`` for the batch
+    and returns the loss (e.g. :class:`lenet_tutorial.backprop.LeNet5Backprop`); otherwise
+    autograd does, through ``loss_fn(model(images), labels).backward()``.
+    """
     total_loss = 0.0  # a Python float: no tensor op per step
     # For one pattern at a time, oneDNN's convolution set-up costs more than the arithmetic:
     # PyTorch's native kernels make a per-pattern step about a third faster on a CPU.
     with _onednn(enabled=batch_size > 1):
         for start in range(0, len(x), batch_size):
             xb, yb = x[start : start + batch_size], y[start : start + batch_size]
-            optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(model(xb), yb)
-            loss.backward()
+            if gradients is None:
+                optimizer.zero_grad(set_to_none=True)
+                loss = loss_fn(model(xb), yb)
+                loss.backward()
+            else:  # overwrites every .grad: nothing to zero
+                loss = gradients(xb, yb)
             optimizer.step()
             total_loss += loss.item() * len(xb)
     return total_loss
@@ -171,6 +179,7 @@ def train(
     progress: bool | None = None,
     eval_batch_size: int = 512,
     train_error_each_pass: bool = True,
+    gradients: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
 ) -> History:
     """Train ``model`` for ``epochs`` passes over ``train_data``; return the per-pass history.
 
@@ -195,6 +204,9 @@ def train(
         measure the error on the whole training set after every pass (the default), or
         only after the last one (``None`` in the other rows): on MNIST that measurement
         costs a third of a pass, worth saving when only the end result matters.
+    gradients
+        ``(images, labels) -> loss``, setting every parameter's ``.grad``: a hand-written
+        backward pass (:class:`lenet_tutorial.backprop.LeNet5Backprop`) instead of autograd.
     """
     if order not in ORDERS:
         raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
@@ -228,7 +240,7 @@ def train(
         if permutation is not None:
             x, y = x[permutation], y[permutation]
         model.train()
-        total_loss = one_pass(model, x, y, loss_fn, optimizer, batch_size_of(epoch))
+        total_loss = one_pass(model, x, y, loss_fn, optimizer, batch_size_of(epoch), gradients)
         if not math.isfinite(total_loss):
             raise FloatingPointError(
                 f"training diverged in pass {epoch}: the loss is {total_loss}. Lower the learning rate."

@@ -32,8 +32,9 @@ def train_zip1989(
 ) -> tuple[ZipCodeNet1989, History]:
     """A fresh 1989 network trained as published; returns it and its per-pass history."""
     generator = seed_everything(seed, threads=THREADS)
-    model = ZipCodeNet1989()
-    loss = TargetMSELoss(outputs="sum")
+    device = train_data[0].device  # the data's device: a GPU if the reader put them there
+    model = ZipCodeNet1989().to(device)
+    loss = TargetMSELoss(outputs="sum").to(device)
     history = train_with_sdlm(
         model,
         train_data,

@@ -70,3 +70,33 @@ def test_the_status_page_shows_exactly_the_committed_results():
     assert (ROOT / "book" / "status.md").read_text() == report.render(), (
         "book/status.md is stale: run python benchmarks/report.py"
     )
+
+
+def test_the_book_benchmark_can_run_chosen_chapters_only():
+    assert [p.stem for p in bench.chapters(["legacy", "lenet5"])] == ["lenet5", "legacy"]  # reading order
+    with pytest.raises(SystemExit, match="no chapter named lenet6"):
+        bench.chapters(["lenet6"])
+
+
+def test_lenet5_is_benchmarked_with_its_hand_written_backward_pass_and_with_autograd():
+    from lenet_tutorial.backprop import LeNet5Backprop
+
+    case = bench.CASES["lenet5"]
+    assert case.backprop is LeNet5Backprop
+    inputs = torch.rand(8, 1, 32, 32) - 0.1
+    labels = torch.arange(8)
+    assert bench.engine_seconds(case, inputs, labels, 4) > 0
+    assert bench.engine_seconds(case, inputs, labels, 4, by_hand=False) > 0
+
+
+def test_the_status_page_marks_a_run_not_made_with_a_dash():
+    report = load("report")
+    book = {
+        "machine": {"python": "3.11", "torch": "2", "platform": "x", "cpus": 2, "threads": 2},
+        "chapters": {"book/chapters/lenet5.ipynb": {"1_threads": {"seconds": 300.0, "peak_mb": 900.0}}},
+        "total_s": {"1_threads": 300.0},
+    }
+    table = "\n".join(report.book_section(book))
+    assert "| `book/chapters/lenet5.ipynb` | – | 300 | 900 |" in table
+    assert "| **total** | – min | 5.0 min | |" in table
+    assert "nan" not in table

@@ -95,3 +95,11 @@ def test_multiply_adds_count_one_per_connection_as_the_papers_count_cost():
     assert multiply_adds(FullyConnectedNet([784, 300, 10]), (784,)) == 238_510
     # modern: C1 6x28x28x25, C3 16x10x10x150 (all six maps), C5 120x400, output 10x121; no biases before BN
     assert multiply_adds(build(MODERN), (1, 32, 32)) == 117_600 + 240_000 + 48_000 + 1_210
+
+
+def test_knn_predictions_do_not_depend_on_the_batch_size():
+    # the batch size only bounds memory (a [batch, train] distance matrix)
+    torch.manual_seed(0)
+    train, labels, test = torch.randn(300, 8, 8), torch.randint(0, 10, (300,)), torch.randn(50, 8, 8)
+    by_one_batch = knn_predict(train, labels, test, k=3, batch_size=50)
+    assert torch.equal(knn_predict(train, labels, test, k=3, batch_size=7), by_one_batch)
