@@ -5,8 +5,8 @@ backwards, calling one backward function per node. For a network the size of LeN
 one pattern at a time, that bookkeeping costs more than the arithmetic: the
 :class:`~lenet_tutorial.models.LeNet5` module makes about fifty small tensor operations
 forward, each recorded, each with its backward node. Here the same gradients come from
-the chain rule written layer by layer, as the 1998 paper's Appendix describes it, with
-every layer's arithmetic gathered into a few large operations.
+the chain rule written out layer by layer, as networks were programmed before autograd,
+with every layer's arithmetic gathered into a few operations.
 
 Each layer computes ``a = W x + b`` (a weighted sum: a convolution, a fully connected
 layer, a 2x2 block sum times a coefficient) and squashes it, ``x' = f(a)``. Going down,
