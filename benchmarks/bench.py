@@ -11,7 +11,7 @@ the same run, alternating, and the median of several repeats kept:
   pre-processed once into one tensor, batches taken as slices; for LeNet-5, with the
   hand-written backward pass of :mod:`lenet_tutorial.backprop` (``gradients=``);
 - *autograd* (LeNet-5 only): the same loop with autograd's backward pass, as the chapters
-  train it (key ``autograd_images_per_s``);
+  trained it before they switched to the hand-written one (key ``autograd_images_per_s``);
 - *naive*: the way tutorials usually write it: a ``torch.utils.data.Dataset`` that returns one
   normalised sample at a time (raw pixels converted and padded on each access), a
   ``DataLoader`` with the same batch size, the same model, loss and optimiser.

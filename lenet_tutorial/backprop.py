@@ -29,7 +29,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from .layers import SQUASH_AMPLITUDE, SQUASH_SLOPE
+from .layers import SQUASH_AMPLITUDE, SQUASH_SLOPE, block_sums
 from .losses import MAPLoss
 from .models.lenet5 import LeNet5
 
@@ -52,11 +52,6 @@ def through_squash(g: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     ``tanh_backward(g, t)`` is PyTorch's fused ``g (1 - t^2)``: one pass over memory, not three.
     """
     return torch.ops.aten.tanh_backward(g, t).mul_(_GAIN)
-
-
-def block_sums(x: torch.Tensor) -> torch.Tensor:
-    """Sums of the non-overlapping 2x2 blocks of each map (S2 and S4 before their coefficient)."""
-    return F.avg_pool2d(x, 2, divisor_override=1)
 
 
 def spread_to_blocks(g: torch.Tensor) -> torch.Tensor:

@@ -150,6 +150,24 @@ class ConnectedConv2d(nn.Module):
         return h * w * sum(f + 1 for f in self.fan_in)
 
 
+def block_sums(x: torch.Tensor, size: int = 2) -> torch.Tensor:
+    """Sums of the non-overlapping ``size`` x ``size`` blocks of each map of ``x`` (``[N, C, H, W]``).
+
+    Added row by row, in the order in which PyTorch's CPU pooling adds them: for 2x2 blocks
+    the result is bit for bit ``F.avg_pool2d(x, 2) * 4`` (dividing and multiplying by four
+    is exact), so switching changed no result in the book. As strided additions it is about
+    four times faster on a CPU, where pooling had been a sixth of LeNet-5's evaluation time.
+    """
+    n, maps, h, w = x.shape
+    blocks = x.view(n, maps, h // size, size, w // size, size)  # [.., row in block, .., column in block]
+    total = blocks[:, :, :, 0, :, 0]
+    for i in range(size):
+        for j in range(size):
+            if i or j:
+                total = total + blocks[:, :, :, i, :, j]
+    return total
+
+
 class SubsamplingLayer(nn.Module):
     """Trainable subsampling: each unit sums a 2x2 block of its map, times a coefficient, plus a bias.
 
@@ -172,7 +190,7 @@ class SubsamplingLayer(nn.Module):
         fan_in_uniform_(self.weight, size * size, self.bias)
 
     def affine(self, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
-        block_sum = F.avg_pool2d(x, self.size) * (self.size * self.size)
+        block_sum = block_sums(x, self.size)
         if self.maps != self.in_maps:  # LeNet-4: each input map feeds maps // in_maps of ours
             block_sum = block_sum.repeat_interleave(self.maps // self.in_maps, dim=1)
         out = block_sum * weight.view(1, -1, 1, 1)

@@ -53,14 +53,17 @@ def train_lenet5(
     seed: int = 0,
     threads: int | None = None,
     progress: bool | None = None,
-    hand_written_backward: bool = False,
+    hand_written_backward: bool = True,
+    train_error_each_pass: bool = True,
 ) -> tuple[LeNet5, History]:
     """A fresh LeNet-5 trained as published; returns it and its per-pass history.
 
     ``batch_size``: patterns per update, a number or ``epoch -> number``; by default
-    ``growing_batch_sizes(FIRST_BATCH)``. ``hand_written_backward``: gradients from
-    :class:`lenet_tutorial.backprop.LeNet5Backprop` instead of autograd (the same up to
-    rounding, faster on a CPU).
+    ``growing_batch_sizes(FIRST_BATCH)``. Gradients come from the hand-written backward
+    pass, :class:`lenet_tutorial.backprop.LeNet5Backprop` (the same as autograd's up to float
+    rounding, about 1.2-1.6 times faster per pass on a CPU); ``hand_written_backward=False``
+    uses autograd. ``train_error_each_pass=False`` measures the training
+    error only after the last pass (the same training, a third of a pass less work per pass).
     """
     if batch_size is None:
         batch_size = growing_batch_sizes(FIRST_BATCH)
@@ -82,5 +85,6 @@ def train_lenet5(
         transform=transform,
         progress=progress,
         gradients=LeNet5Backprop(model, loss) if hand_written_backward else None,
+        train_error_each_pass=train_error_each_pass,
     )
     return model, history

@@ -241,6 +241,9 @@ def train(
             x, y = x[permutation], y[permutation]
         model.train()
         total_loss = one_pass(model, x, y, loss_fn, optimizer, batch_size_of(epoch), gradients)
+        # a transformed, reordered copy of the training set is as large as the set itself:
+        # free it now, not when the next pass's copy replaces it (peak memory on Binder)
+        del x, y
         if not math.isfinite(total_loss):
             raise FloatingPointError(
                 f"training diverged in pass {epoch}: the loss is {total_loss}. Lower the learning rate."
@@ -248,7 +251,7 @@ def train(
         measure_train = train_error_each_pass or epoch == epochs
         row = {
             "epoch": epoch,
-            "train_loss": total_loss / len(x),
+            "train_loss": total_loss / len(images),
             "train_error": evaluate(model, images, labels, batch_size=eval_batch_size).error
             if measure_train
             else None,

@@ -6,7 +6,14 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from lenet_tutorial.layers import ConnectedConv2d, FullyConnected, SubsamplingLayer, squash, squash_derivative
+from lenet_tutorial.layers import (
+    ConnectedConv2d,
+    FullyConnected,
+    SubsamplingLayer,
+    block_sums,
+    squash,
+    squash_derivative,
+)
 from lenet_tutorial.models import LeNet1, ZipCodeNet1989
 from lenet_tutorial.models.lenet1 import h3_table
 from lenet_tutorial.models.summary import layer_counts
@@ -140,3 +147,21 @@ def test_wrong_input_shapes_are_clear_errors():
         ConnectedConv2d(2, 3, 5, [[True, False, True]])
     with pytest.raises(ValueError, match="divisible"):
         SubsamplingLayer(2)(torch.zeros(1, 2, 5, 5))
+
+
+@pytest.mark.parametrize("channels_last", [False, True])
+def test_block_sums_are_average_pooling_times_four_bit_for_bit(channels_last):
+    x = torch.randn(8, 6, 28, 28, generator=torch.Generator().manual_seed(0))
+    if channels_last:  # what a oneDNN convolution may hand over
+        x = x.to(memory_format=torch.channels_last)
+    x.requires_grad_(True)
+    pooled = F.avg_pool2d(x, 2) * 4
+    summed = block_sums(x)
+    assert torch.equal(summed, pooled)
+    g = torch.randn_like(pooled)
+    assert torch.equal(torch.autograd.grad(summed, x, g)[0], torch.autograd.grad(pooled, x, g)[0])
+
+
+def test_block_sums_add_every_value_of_each_block():
+    x = torch.arange(36.0).view(1, 1, 6, 6)
+    assert torch.equal(block_sums(x, 3), torch.tensor([[[[63.0, 90.0], [225.0, 252.0]]]]))

@@ -90,8 +90,8 @@ def runs(mnist, mnist_test, usps, usps_test):
     return {
         "1989 network (SDLM, per pattern)": zip1989,
         "LeNet-4 (SDLM, 1 pass)": lenet4,
-        "LeNet-5 (SDLM, 1 pass, autograd)": lenet5,
-        "LeNet-5 (SDLM, 1 pass, by hand)": lambda d: lenet5(d, hand_written_backward=True),
+        "LeNet-5 (SDLM, 1 pass, autograd)": lambda d: lenet5(d, hand_written_backward=False),
+        "LeNet-5 (SDLM, 1 pass, by hand)": lenet5,
         "LeNet-5 (distortions, 1 pass)": lambda d: lenet5(d, transform=distorter()),
         "1989 network modernised (AdamW, shifts)": zip_modern,
         "modern LeNet-5 (Adam, distortions, 1 pass)": modern_lenet5,
