@@ -35,9 +35,10 @@ def lenet5(train, test, seed):
 
 def lenet5_distorted(train, test, seed):
     distortions = distorter(background=LENET5_BACKGROUND)
-    return train_lenet5(train, transform=distortions, seed=seed, progress=False, train_error_each_pass=False)[
-        0
-    ]
+    model, _ = train_lenet5(
+        train, transform=distortions, seed=seed, progress=False, train_error_each_pass=False
+    )
+    return model
 
 
 def lenet4(train, test, seed):

@@ -158,7 +158,7 @@ def block_sums(x: torch.Tensor, size: int = 2) -> torch.Tensor:
     bit for bit ``F.avg_pool2d(x, 2) * 4`` (dividing and multiplying by four is exact), and
     about four times faster — pooling had been a sixth of LeNet-5's evaluation time. While
     autograd records, pooling it is: the additions' backward pass (a scatter per block
-    position) made a training step 5-80% slower than pooling's single fused one.
+    position) made a training step 2-80% slower than pooling's single fused one.
     """
     if torch.is_grad_enabled() and x.requires_grad:
         return F.avg_pool2d(x, size) * (size * size)
