@@ -149,9 +149,10 @@ def test_wrong_input_shapes_are_clear_errors():
         SubsamplingLayer(2)(torch.zeros(1, 2, 5, 5))
 
 
+@pytest.mark.parametrize("batch", [1, 32])  # pooling below STRIDED_SUMS_FROM digits, additions above
 @pytest.mark.parametrize("channels_last", [False, True])
-def test_block_sums_without_autograd_are_average_pooling_times_four_bit_for_bit(channels_last):
-    x = torch.randn(8, 6, 28, 28, generator=torch.Generator().manual_seed(0))
+def test_block_sums_without_autograd_are_average_pooling_times_four_bit_for_bit(channels_last, batch):
+    x = torch.randn(batch, 6, 28, 28, generator=torch.Generator().manual_seed(0))
     if channels_last:  # what a oneDNN convolution may hand over
         x = x.to(memory_format=torch.channels_last)
     with torch.no_grad():  # evaluation and the hand-written backward pass: strided additions
@@ -159,7 +160,7 @@ def test_block_sums_without_autograd_are_average_pooling_times_four_bit_for_bit(
 
 
 def test_block_sums_are_the_same_numbers_while_autograd_records():
-    x = torch.randn(8, 6, 28, 28, generator=torch.Generator().manual_seed(0))
+    x = torch.randn(32, 6, 28, 28, generator=torch.Generator().manual_seed(0))
     with torch.no_grad():
         without_autograd = block_sums(x)
     recorded = block_sums(x.requires_grad_(True))
