@@ -169,6 +169,9 @@ def test_block_sums_are_the_same_numbers_while_autograd_records():
     assert torch.equal(g, torch.ones_like(x))  # each input belongs to exactly one block
 
 
-def test_block_sums_add_every_value_of_each_block():
-    x = torch.arange(36.0).view(1, 1, 6, 6)
-    assert torch.equal(block_sums(x, 3), torch.tensor([[[[63.0, 90.0], [225.0, 252.0]]]]))
+@pytest.mark.parametrize("batch", [1, 16])  # both ways of summing
+def test_block_sums_add_every_value_of_each_block(batch):
+    x = torch.arange(36.0).view(1, 1, 6, 6).repeat(batch, 1, 1, 1)
+    expected = torch.tensor([[[[63.0, 90.0], [225.0, 252.0]]]]).repeat(batch, 1, 1, 1)
+    with torch.no_grad():
+        assert torch.equal(block_sums(x, 3), expected)
