@@ -30,13 +30,13 @@ FILTERED = 15_000  # as the boosting chapter
 
 
 def lenet5(train, test, seed):
-    return train_lenet5(train, seed=seed, progress=False, train_error_each_pass=False)[0]
+    return train_lenet5(train, seed=seed, progress=False, train_error="after_last_pass")[0]
 
 
 def lenet5_distorted(train, test, seed):
     distortions = distorter(background=LENET5_BACKGROUND)
     model, _ = train_lenet5(
-        train, transform=distortions, seed=seed, progress=False, train_error_each_pass=False
+        train, transform=distortions, seed=seed, progress=False, train_error="after_last_pass"
     )
     return model
 

@@ -97,8 +97,10 @@ class LeNet5Backprop:
     """The gradients of LeNet-5's MAP criterion, layer by layer, without autograd.
 
     ``LeNet5Backprop(model, loss)(images, labels)`` puts ``dE/dp`` into ``p.grad`` for every
-    parameter ``p`` of ``model`` and returns the loss, as ``loss(model(images), labels).backward()``
-    would: same parameters, same criterion, same numbers up to rounding.
+    parameter ``p`` of ``model``, as ``loss(model(images), labels).backward()`` would: same
+    parameters, same criterion, same numbers up to rounding. It returns the loss and the RBF
+    penalties, ``model(images)``: the forward pass computes them anyway, and they are the
+    network's answers (the smallest penalty wins), for counting errors on the fly.
     """
 
     def __init__(self, model: LeNet5, loss: MAPLoss):
@@ -122,7 +124,7 @@ class LeNet5Backprop:
         return self._constants
 
     @torch.no_grad()
-    def __call__(self, images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    def __call__(self, images: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         m = self.model
         if images.ndim != 4 or images.shape[1:] != (1, 32, 32):
             raise ValueError(f"LeNet-5 reads [N, 1, 32, 32] inputs, got shape {tuple(images.shape)}")
@@ -171,4 +173,4 @@ class LeNet5Backprop:
         g = through_squash(spread_to_blocks(g * per_map(m.s2.weight)), c1)
         _, c1_grad, m.c1.bias.grad = convolution_backward(g, images, c1_kernel, input_gradient=False)
         m.c1.weight.grad = c1_grad.view_as(m.c1.weight)
-        return loss
+        return loss, penalties

@@ -208,6 +208,6 @@ def train_modern_lenet5(
         test_data=test_data,
         transform=transform_of(change),
         progress=progress,
-        train_error_each_pass=False,
+        train_error="after_last_pass",
     )
     return model, history

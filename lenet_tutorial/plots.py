@@ -65,8 +65,8 @@ def digit_gallery(
 def learning_curves(history, *, title: str, paper_test_error: float | None = None) -> plt.Figure:
     """Train and test error (%) per pass, with the paper's test error as a line.
 
-    Passes whose training error was not measured (``train(train_error_each_pass=False)``)
-    are left out of the training curve.
+    Passes whose training error was not measured (``train(train_error="after_last_pass")``)
+    are left out of the training curve; one counted on the fly says so in the legend.
     """
     fig, ax = plt.subplots(figsize=(6, 3.5))
     epochs = history["epoch"]
@@ -76,7 +76,8 @@ def learning_curves(history, *, title: str, paper_test_error: float | None = Non
         [100 * e for _, e in measured],
         "o-",
         ms=3,
-        label="train error (ours)",
+        label="train error (ours"
+        + (", on the fly)" if history.train_error_measured == "on_the_fly" else ")"),
     )
     if history.rows and history.rows[0].get("test_error") is not None:
         ax.plot(epochs, [100 * e for e in history["test_error"]], "s-", ms=3, label="test error (ours)")

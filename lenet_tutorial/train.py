@@ -7,7 +7,10 @@ in a constant order, and what came later, shuffled mini-batches.
 
 After each pass it measures train and test error with large batched forward
 passes, and records them in a :class:`History`: the table and curves every chapter
-shows.
+shows. The training error can instead be counted *on the fly*, as the 1998 paper's
+Figure 5 did: each pattern's answer as the network gave it during the pass, before the
+update that pattern caused. Those answers are computed for training anyway, so it costs
+nothing; but they come from a network that changes during the pass.
 
 A model's ``forward`` returns what its loss function reads. Its class *scores*
 (higher = more likely) are the same tensor, unless the model defines
@@ -30,6 +33,7 @@ from torch import nn
 from tqdm.std import tqdm
 
 ORDERS = ("shuffle", "fixed", "dataset")
+TRAIN_ERRORS = ("after_each_pass", "after_last_pass", "on_the_fly")
 PROGRESS_ENV = "LENET_TUTORIAL_PROGRESS"
 
 
@@ -85,9 +89,13 @@ def evaluate(
 
 @dataclass
 class History:
-    """What happened in each pass: train loss, train/test error (fractions), time."""
+    """What happened in each pass: train loss, train/test error (fractions), time.
+
+    ``train_error_measured`` says how the training error was measured (see :func:`train`).
+    """
 
     rows: list[dict] = field(default_factory=list)
+    train_error_measured: str = "after_each_pass"
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -111,6 +119,8 @@ class History:
             if has_test:
                 line += f"   {100 * row['test_error']:7.2f}%"
             lines.append(line)
+        if self.train_error_measured == "on_the_fly":
+            lines.append("(train err: counted on the fly, each pattern's answer before its update)")
         return "\n".join(lines)
 
 
@@ -138,12 +148,16 @@ def _onednn(enabled: bool):
         torch.backends.mkldnn.enabled = previous
 
 
-def one_pass(model, x, y, loss_fn, optimizer, batch_size: int, gradients=None) -> float:
+def one_pass(
+    model, x, y, loss_fn, optimizer, batch_size: int, gradients=None, outputs_seen: list | None = None
+) -> float:
     """One pass of updates; returns the summed loss. The hot loop: tensor slices only.
 
     ``gradients(images, labels)``, if given, sets every parameter's ``.grad`` for the batch
-    and returns the loss (e.g. :class:`lenet_tutorial.backprop.LeNet5Backprop`); otherwise
-    autograd does, through ``loss_fn(model(images), labels).backward()``.
+    and returns the loss and the model's outputs (e.g.
+    :class:`lenet_tutorial.backprop.LeNet5Backprop`); otherwise autograd does, through
+    ``loss_fn(model(images), labels).backward()``. ``outputs_seen``, if given, receives each
+    batch's outputs, computed before the batch's update: the on-the-fly training error.
     """
     total_loss = 0.0  # a Python float: no tensor op per step
     # For one pattern at a time, oneDNN's convolution set-up costs more than the arithmetic:
@@ -153,10 +167,13 @@ def one_pass(model, x, y, loss_fn, optimizer, batch_size: int, gradients=None) -
             xb, yb = x[start : start + batch_size], y[start : start + batch_size]
             if gradients is None:
                 optimizer.zero_grad(set_to_none=True)
-                loss = loss_fn(model(xb), yb)
+                outputs = model(xb)
+                loss = loss_fn(outputs, yb)
                 loss.backward()
             else:  # overwrites every .grad: nothing to zero
-                loss = gradients(xb, yb)
+                loss, outputs = gradients(xb, yb)
+            if outputs_seen is not None:
+                outputs_seen.append(outputs.detach())
             optimizer.step()
             total_loss += loss.item() * len(xb)
     return total_loss
@@ -178,8 +195,8 @@ def train(
     transform: Callable[[torch.Tensor, torch.Generator], torch.Tensor] | None = None,
     progress: bool | None = None,
     eval_batch_size: int = 512,
-    train_error_each_pass: bool = True,
-    gradients: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
+    train_error: str = "after_each_pass",
+    gradients: Callable[[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]] | None = None,
 ) -> History:
     """Train ``model`` for ``epochs`` passes over ``train_data``; return the per-pass history.
 
@@ -200,16 +217,23 @@ def train(
         of each pass: fresh distortions every pass, without per-sample Python work.
     progress
         show a progress bar over the passes (default: see :func:`progress_default`).
-    train_error_each_pass
-        measure the error on the whole training set after every pass (the default), or
-        only after the last one (``None`` in the other rows): on MNIST that measurement
-        costs a third of a pass, worth saving when only the end result matters.
+    train_error
+        ``"after_each_pass"``: the error of the network on the whole training set, measured
+        after every pass; ``"after_last_pass"``: the same, after the last pass only
+        (``None`` in the other rows): on MNIST that measurement costs a third of a pass,
+        worth saving when only the end result matters; ``"on_the_fly"``: the fraction of
+        each pass's patterns the network got wrong when they were presented, before the
+        update each caused, as in the 1998 paper's Figure 5 (free, but made by a network
+        that changes during the pass; with ``transform``, on the transformed patterns).
     gradients
-        ``(images, labels) -> loss``, setting every parameter's ``.grad``: a hand-written
-        backward pass (:class:`lenet_tutorial.backprop.LeNet5Backprop`) instead of autograd.
+        ``(images, labels) -> (loss, outputs)``, setting every parameter's ``.grad``: a
+        hand-written backward pass (:class:`lenet_tutorial.backprop.LeNet5Backprop`)
+        instead of autograd.
     """
     if order not in ORDERS:
         raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
+    if train_error not in TRAIN_ERRORS:
+        raise ValueError(f"train_error must be one of {TRAIN_ERRORS}, not {train_error!r}")
     batch_size_of = per_pass(batch_size)
     if any(batch_size_of(epoch) < 1 for epoch in range(1, epochs + 1)):
         raise ValueError("batch_size must be at least 1")
@@ -218,7 +242,7 @@ def train(
         raise ValueError(f"{len(images)} images but {len(labels)} labels")
     generator = generator if generator is not None else torch.Generator().manual_seed(0)
     fixed = torch.randperm(len(images), generator=generator) if order == "fixed" else None
-    history = History()
+    history = History(train_error_measured=train_error)
     bar = tqdm(
         range(1, epochs + 1),
         desc="training",
@@ -240,7 +264,12 @@ def train(
         if permutation is not None:
             x, y = x[permutation], y[permutation]
         model.train()
-        total_loss = one_pass(model, x, y, loss_fn, optimizer, batch_size_of(epoch), gradients)
+        outputs_seen = [] if train_error == "on_the_fly" else None
+        total_loss = one_pass(model, x, y, loss_fn, optimizer, batch_size_of(epoch), gradients, outputs_seen)
+        fly_error = None
+        if outputs_seen is not None:  # the answers in the order given, so compare with this pass's y
+            fly_error = (scores_of(model, torch.cat(outputs_seen)).argmax(1) != y).double().mean().item()
+            del outputs_seen
         # a transformed, reordered copy of the training set is as large as the set itself:
         # free it now, not when the next pass's copy replaces it (peak memory on Binder)
         del x, y
@@ -248,20 +277,19 @@ def train(
             raise FloatingPointError(
                 f"training diverged in pass {epoch}: the loss is {total_loss}. Lower the learning rate."
             )
-        measure_train = train_error_each_pass or epoch == epochs
-        row = {
-            "epoch": epoch,
-            "train_loss": total_loss / len(images),
-            "train_error": evaluate(model, images, labels, batch_size=eval_batch_size).error
-            if measure_train
-            else None,
-        }
+        measure_now = train_error == "after_each_pass" or (
+            train_error == "after_last_pass" and epoch == epochs
+        )
+        error = (
+            evaluate(model, images, labels, batch_size=eval_batch_size).error if measure_now else fly_error
+        )
+        row = {"epoch": epoch, "train_loss": total_loss / len(images), "train_error": error}
         if test_data is not None:
             row["test_error"] = evaluate(model, *test_data, batch_size=eval_batch_size).error
         row["seconds"] = time.perf_counter() - started
         history.rows.append(row)
         bar.set_postfix(
-            **({"train": f"{100 * row['train_error']:.2f}%"} if measure_train else {}),
+            **({"train": f"{100 * error:.2f}%"} if error is not None else {}),
             **({"test": f"{100 * row['test_error']:.2f}%"} if test_data is not None else {}),
         )
     bar.close()

@@ -23,18 +23,20 @@ def lenet5_and_batch(n: int = 5, dtype=torch.float64, seed: int = 0):
 
 def autograd_gradients(model, loss, images, labels):
     model.zero_grad(set_to_none=True)
-    value = loss(model(images), labels)
+    outputs = model(images)
+    value = loss(outputs, labels)
     value.backward()
-    return value.detach(), {name: p.grad.clone() for name, p in model.named_parameters()}
+    return value.detach(), outputs.detach(), {name: p.grad.clone() for name, p in model.named_parameters()}
 
 
 @pytest.mark.parametrize("n", [1, 5])
 def test_hand_written_gradients_equal_autograds_for_every_parameter(n):
     model, loss, images, labels = lenet5_and_batch(n)
-    expected_loss, expected = autograd_gradients(model, loss, images, labels)
+    expected_loss, expected_outputs, expected = autograd_gradients(model, loss, images, labels)
     model.zero_grad(set_to_none=True)
-    value = LeNet5Backprop(model, loss)(images, labels)
+    value, outputs = LeNet5Backprop(model, loss)(images, labels)
     assert torch.allclose(value, expected_loss, rtol=1e-12, atol=0)
+    assert torch.allclose(outputs, expected_outputs, rtol=1e-12, atol=0)  # the RBF penalties
     for name, p in model.named_parameters():
         assert p.grad.shape == p.shape, name
         assert torch.allclose(p.grad, expected[name], rtol=1e-10, atol=1e-14), name
@@ -73,8 +75,8 @@ def test_only_table_one_links_get_c3_gradients():
 
 def test_hand_written_gradients_leave_no_autograd_graph_behind():
     model, loss, images, labels = lenet5_and_batch(2, dtype=torch.float32)
-    value = LeNet5Backprop(model, loss)(images, labels)
-    assert not value.requires_grad
+    value, outputs = LeNet5Backprop(model, loss)(images, labels)
+    assert not value.requires_grad and not outputs.requires_grad
     assert all(not p.grad.requires_grad for p in model.parameters())
 
 
@@ -102,6 +104,28 @@ def test_training_by_hand_follows_autograd_training():
     for (name, p), q in zip(by_hand.named_parameters(), by_autograd.parameters()):
         assert torch.allclose(p, q, rtol=1e-5, atol=1e-7), name
     assert history_by_hand["train_loss"] == pytest.approx(history_by_autograd["train_loss"], rel=1e-6)
+
+
+def test_on_the_fly_training_errors_by_hand_equal_autograds():
+    # The penalties the hand-written pass returns are the network's answers during training.
+    def run(by_hand: bool):
+        model, loss, images, labels = lenet5_and_batch(160, dtype=torch.float32, seed=1)
+        return train(
+            model,
+            (images, labels),
+            loss_fn=loss,
+            optimizer=SDLM(model.parameters(), lr=0.0005, mu=1.0),
+            epochs=2,
+            batch_size=8,
+            generator=torch.Generator().manual_seed(0),
+            progress=False,
+            train_error="on_the_fly",
+            gradients=LeNet5Backprop(model, loss) if by_hand else None,
+        )
+
+    by_hand, by_autograd = run(True), run(False)
+    assert by_hand["train_error"] == by_autograd["train_error"]
+    assert by_hand["train_error"][1] < by_hand["train_error"][0]  # it learns: fewer wrong answers
 
 
 def test_wrong_model_loss_or_input_shape_is_refused():

@@ -154,7 +154,7 @@ def test_measuring_the_training_error_only_at_the_end_trains_the_same_network():
     labels = torch.arange(64) % 10
     options = dict(j=0.1, mu=1, batch_size=8, passes=3, progress=False)
     every, every_history = train_lenet5((images, labels), **options)
-    last_only, history = train_lenet5((images, labels), train_error_each_pass=False, **options)
+    last_only, history = train_lenet5((images, labels), train_error="after_last_pass", **options)
     assert all(torch.equal(p, q) for p, q in zip(every.parameters(), last_only.parameters()))
     assert [row["train_error"] for row in history.rows[:-1]] == [None, None]
     assert history.last["train_error"] == every_history.last["train_error"]

@@ -95,6 +95,47 @@ def test_dataset_order_is_constant_and_fixed_order_is_one_random_permutation():
             assert first != second and sorted(first) == sorted(second)
 
 
+def test_on_the_fly_error_is_each_patterns_answer_before_its_update():
+    # One update per pass (a batch of the whole set): the answers given during pass k are
+    # those of the network as pass k - 1 left it, so the on-the-fly error of pass k is the
+    # error measured after pass k - 1 (same seed, same training), and pass 1's is the
+    # untrained network's.
+    seed_everything(0)
+    untrained = evaluate(FullyConnectedNet([16, 8, 4]), *toy_data()).error
+    _, after = run(batch_size=200, epochs=3, train_error="after_each_pass")
+    _, fly = run(batch_size=200, epochs=3, train_error="on_the_fly")
+    assert fly["train_error"] == [untrained] + after["train_error"][:2]
+    assert fly.train_error_measured == "on_the_fly" and "on the fly" in fly.table()
+    assert "on the fly" not in after.table()
+
+
+def test_on_the_fly_error_follows_the_shuffled_order_of_small_batches():
+    # Without learning (rate 0) every answer comes from the same network: the on-the-fly
+    # error is then exactly the network's error on the set, whatever order and batch size.
+    seed_everything(0)
+    model = FullyConnectedNet([16, 8, 4])
+    history = train(
+        model,
+        toy_data(),
+        loss_fn=TargetMSELoss(num_classes=4),
+        optimizer=torch.optim.SGD(model.parameters(), lr=0.0),
+        epochs=2,
+        batch_size=7,
+        order="shuffle",
+        progress=False,
+        train_error="on_the_fly",
+    )
+    expected = evaluate(model, *toy_data()).error
+    assert 0 < expected and history["train_error"] == [expected, expected]
+
+
+def test_measuring_the_training_error_on_the_fly_does_not_change_the_training():
+    trained_after, _ = run(batch_size=8, train_error="after_each_pass")
+    trained_on_the_fly, _ = run(batch_size=8, train_error="on_the_fly")
+    for a, b in zip(trained_after.parameters(), trained_on_the_fly.parameters()):
+        assert torch.equal(a, b)
+
+
 def test_lr_schedule_and_before_pass_are_called_each_pass():
     calls = []
     model, _ = run(epochs=3, lr_schedule=lambda epoch: 0.1 / epoch, before_pass=calls.append)
@@ -106,6 +147,8 @@ def test_bad_arguments_are_refused():
         run(order="random")
     with pytest.raises(ValueError, match="batch_size"):
         run(batch_size=0)
+    with pytest.raises(ValueError, match="train_error must be one of"):
+        run(train_error="on the fly")
     model = FullyConnectedNet([16, 4])
     with pytest.raises(ValueError, match="labels"):
         train(
