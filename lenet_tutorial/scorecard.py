@@ -11,6 +11,11 @@ stored number by hand and CI fails.
 
 Curves travel the same way (``[curve] id = [[x, y], ...]``): a chapter can draw another
 chapter's measured curve beside its own without training that chapter's network again.
+
+How much of a result is the luck of the seed is measured outside the book, by
+``benchmarks/seeds.py`` (one chapter's network retrained with five seeds: too long to run
+inside a chapter). A chapter that quotes those numbers prints and checks them with
+:func:`seed_results`, so its text cannot drift from them either.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import statistics
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -27,6 +33,7 @@ LINE = re.compile(r"^\[scorecard\] (?P<id>[\w.]+) = (?P<value>-?[\d.]+)(?: (?P<u
 CURVE_LINE = re.compile(r"^\[curve\] (?P<id>[\w.]+) = (?P<points>\[.*\])\s*$")
 DECIMALS = {"%": 2, "parameters": 0, "connections": 0}
 MNIST_TEST_DIGITS, USPS_TEST_DIGITS = 10_000, 2_007
+SEED_RESULTS = Path(__file__).resolve().parent.parent / "benchmarks" / "results" / "seeds"
 
 
 def standard_error(percent: float, n: int) -> float:
@@ -84,6 +91,33 @@ def record_curve(id: str, xs, ys, decimals: int = 2) -> list[tuple[float, float]
     points = [(round(float(x), decimals), round(float(y), decimals)) for x, y in zip(xs, ys)]
     print(f"[curve] {id} = {json.dumps(points)}")
     return points
+
+
+def seed_results(experiment: str, folder: str | Path = SEED_RESULTS) -> dict | None:
+    """What ``benchmarks/seeds.py EXPERIMENT --json`` saved: test and training error (%) by
+    seed, and the test errors' mean and standard deviation. Seed 0 is the chapter's own run.
+
+    ``None`` where there is no such file: the package installed without the repository
+    (in Colab, say) has no ``benchmarks/`` folder.
+    """
+    path = Path(folder) / f"{experiment}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def format_seed_results(results: dict) -> str:
+    """The errors of :func:`seed_results` as a table, one column per seed, then mean ± sd."""
+    seeds = list(results["test_error_by_seed"])
+    lines = [f"{results['experiment'] + ', seed':24s}" + "".join(f"{s:>6s}" for s in seeds) + "   mean ± sd"]
+    for label, key in (("test error (%)", "test_error_by_seed"), ("train error (%)", "train_error_by_seed")):
+        if key in results:
+            values = [results[key][s] for s in seeds]
+            spread = f" ± {statistics.stdev(values):.2f}" if len(values) > 1 else ""
+            lines.append(
+                f"{label:24s}"
+                + "".join(f"{v:6.2f}" for v in values)
+                + f"   {statistics.mean(values):.2f}{spread}"
+            )
+    return "\n".join(lines)
 
 
 def _stream_text(cell: dict) -> str:

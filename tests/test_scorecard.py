@@ -149,3 +149,30 @@ def test_gap_in_standard_errors_uses_both_measurements_uncertainty():
     # 1.13% against 0.95% on 10,000 digits: 0.18 points over sqrt(0.097^2 + 0.106^2) = 0.144
     assert scorecard.gap_in_standard_errors(1.13, 0.95, 10_000) == pytest.approx(1.25, abs=0.01)
     assert scorecard.gap_in_standard_errors(0.95, 1.13, 10_000) == pytest.approx(-1.25, abs=0.01)
+
+
+def test_seed_results_are_read_from_the_benchmark_files_and_tabulated(tmp_path):
+    results = {
+        "experiment": "lenet5",
+        "test_error_by_seed": {"0": 1.0, "1": 1.2},
+        "train_error_by_seed": {"0": 0.5, "1": 0.7},
+        "mean": 1.1,
+        "std": 0.14,
+    }
+    (tmp_path / "lenet5.json").write_text(json.dumps(results))
+    assert scorecard.seed_results("lenet5", tmp_path) == results
+    assert scorecard.format_seed_results(results).splitlines() == [
+        "lenet5, seed                 0     1   mean ± sd",
+        "test error (%)            1.00  1.20   1.10 ± 0.14",
+        "train error (%)           0.50  0.70   0.60 ± 0.14",
+    ]
+
+
+def test_seed_results_are_none_without_the_benchmarks_folder(tmp_path):
+    assert scorecard.seed_results("lenet5", tmp_path) is None
+
+
+def test_the_committed_seed_results_of_the_lenet5_chapters_are_found():
+    for experiment in ("lenet5", "lenet5_distorted"):
+        results = scorecard.seed_results(experiment)
+        assert results is not None and len(results["test_error_by_seed"]) == 5
