@@ -18,14 +18,14 @@ def toy_data(n=200):
     return x, y
 
 
-def run(batch_size=1, order="shuffle", seed=0, epochs=3, **kwargs):
+def run(batch_size=1, order="shuffle", seed=0, epochs=3, lr=0.05, **kwargs):
     generator = seed_everything(seed)
     model = FullyConnectedNet([16, 8, 4])
     history = train(
         model,
         toy_data(),
         loss_fn=TargetMSELoss(num_classes=4),
-        optimizer=torch.optim.SGD(model.parameters(), lr=0.05),
+        optimizer=torch.optim.SGD(model.parameters(), lr=lr),
         epochs=epochs,
         batch_size=batch_size,
         order=order,
@@ -112,19 +112,7 @@ def test_on_the_fly_error_is_each_patterns_answer_before_its_update():
 def test_on_the_fly_error_follows_the_shuffled_order_of_small_batches():
     # Without learning (rate 0) every answer comes from the same network: the on-the-fly
     # error is then exactly the network's error on the set, whatever order and batch size.
-    seed_everything(0)
-    model = FullyConnectedNet([16, 8, 4])
-    history = train(
-        model,
-        toy_data(),
-        loss_fn=TargetMSELoss(num_classes=4),
-        optimizer=torch.optim.SGD(model.parameters(), lr=0.0),
-        epochs=2,
-        batch_size=7,
-        order="shuffle",
-        progress=False,
-        train_error="on_the_fly",
-    )
+    model, history = run(batch_size=7, order="shuffle", epochs=2, lr=0.0, train_error="on_the_fly")
     expected = evaluate(model, *toy_data()).error
     assert 0 < expected and history["train_error"] == [expected, expected]
 
