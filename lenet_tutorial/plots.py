@@ -76,8 +76,9 @@ def learning_curves(history, *, title: str, paper_test_error: float | None = Non
         [100 * e for _, e in measured],
         "o-",
         ms=3,
-        label="train error (ours"
-        + (", on the fly)" if history.train_error_measured == "on_the_fly" else ")"),
+        label="train error (ours, on the fly)"
+        if history.train_error_measured == "on_the_fly"
+        else "train error (ours)",
     )
     if history.rows and history.rows[0].get("test_error") is not None:
         ax.plot(epochs, [100 * e for e in history["test_error"]], "s-", ms=3, label="test error (ours)")
