@@ -26,6 +26,8 @@ argument; the update is still the optimiser's (:class:`~lenet_tutorial.sdlm.SDLM
 
 from __future__ import annotations
 
+import functools
+
 import torch
 import torch.nn.functional as F
 
@@ -33,17 +35,26 @@ from .layers import SQUASH_AMPLITUDE, SQUASH_SLOPE, block_sums
 from .losses import MAPLoss
 from .models.lenet5 import LeNet5
 
-# The constants as 0-dim tensors: multiplying by a Python number wraps it into a new tensor
-# at every call. In double precision, so that they act on any tensor as the numbers would.
-_SLOPE = torch.tensor(SQUASH_SLOPE, dtype=torch.float64)
-_AMPLITUDE = torch.tensor(SQUASH_AMPLITUDE, dtype=torch.float64)
-_GAIN = torch.tensor(SQUASH_AMPLITUDE * SQUASH_SLOPE, dtype=torch.float64)
+
+@functools.cache
+def squash_constants(dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """``S``, ``A`` and ``A S`` as 0-dim tensors of ``dtype``, made once per type.
+
+    A Python number is wrapped into a new tensor at every multiplication, and a tensor of
+    another type is converted at every multiplication (18 conversions a step): either way a
+    small allocation and copy each time, for the same rounded value.
+    """
+    return tuple(
+        torch.tensor(value, dtype=dtype)
+        for value in (SQUASH_SLOPE, SQUASH_AMPLITUDE, SQUASH_AMPLITUDE * SQUASH_SLOPE)
+    )
 
 
 def squashed(a: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """``f(a) = A tanh(S a)``, and ``tanh(S a)``, which is all that f'(a) needs."""
-    t = torch.tanh(a.mul_(_SLOPE))  # ``a`` is a fresh result: scale it in place
-    return t * _AMPLITUDE, t
+    slope, amplitude, _ = squash_constants(a.dtype)
+    t = torch.tanh(a.mul_(slope))  # ``a`` is a fresh result: scale it in place
+    return t * amplitude, t
 
 
 def through_squash(g: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
@@ -51,7 +62,7 @@ def through_squash(g: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
 
     ``tanh_backward(g, t)`` is PyTorch's fused ``g (1 - t^2)``: one pass over memory, not three.
     """
-    return torch.ops.aten.tanh_backward(g, t).mul_(_GAIN)
+    return torch.ops.aten.tanh_backward(g, t).mul_(squash_constants(t.dtype)[2])
 
 
 def spread_to_blocks(g: torch.Tensor) -> torch.Tensor:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from lenet_tutorial.backprop import LeNet5Backprop
+from lenet_tutorial.backprop import LeNet5Backprop, squash_constants, squashed, through_squash
+from lenet_tutorial.layers import SQUASH_AMPLITUDE, SQUASH_SLOPE
 from lenet_tutorial.lenet5_recipe import J
 from lenet_tutorial.losses import MAPLoss
 from lenet_tutorial.models import LeNet4, LeNet5
@@ -136,3 +137,14 @@ def test_wrong_model_loss_or_input_shape_is_refused():
         LeNet5Backprop(model, MAPLoss(J, LeNet5().output))
     with pytest.raises(ValueError, match=r"\[N, 1, 32, 32\]"):
         LeNet5Backprop(model, loss)(images[:, :, :28, :28], labels)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_the_squash_constants_act_exactly_as_the_numbers_do(dtype):
+    assert squash_constants(dtype) is squash_constants(dtype)  # made once per type
+    a, g = torch.randn(1000, dtype=dtype), torch.randn(1000, dtype=dtype)
+    x, t = squashed(a.clone())
+    assert torch.equal(t, torch.tanh(a * SQUASH_SLOPE))
+    assert torch.equal(x, t * SQUASH_AMPLITUDE)
+    gain = SQUASH_AMPLITUDE * SQUASH_SLOPE
+    assert torch.equal(through_squash(g, t), torch.ops.aten.tanh_backward(g, t) * gain)

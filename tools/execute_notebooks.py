@@ -16,6 +16,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from lenet_tutorial.reproducibility import DEFAULT_THREADS, THREADS_ENV
+
 
 def execute(path: Path) -> float:
     notebook = nbformat.read(path, as_version=4)
@@ -33,6 +35,9 @@ def main(paths: list[str]) -> None:
         sys.exit(__doc__)
     # The committed outputs show results, not progress bars (the kernel inherits this).
     os.environ["LENET_TUTORIAL_PROGRESS"] = "0"
+    # ... computed with the book's two threads, the numbers CI reproduces, even on a machine
+    # where a reader's chapters would choose one (see lenet_tutorial.reproducibility)
+    os.environ[THREADS_ENV] = str(DEFAULT_THREADS)
     for name in paths:
         path = Path(name)
         print(f"{path}: executing...", flush=True)
