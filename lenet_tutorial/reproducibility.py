@@ -45,7 +45,10 @@ def cpu_quota(cgroup_root: Path = CGROUP_ROOT, membership: Path = Path("/proc/se
         return None
     quotas = []
     for line in lines:
-        _, controllers, group = line.split(":", 2)
+        fields = line.split(":", 2)  # hierarchy:controllers:group
+        if len(fields) != 3:
+            continue
+        _, controllers, group = fields
         group = group.lstrip("/")
         if controllers == "":  # cgroup v2
             for folder in {cgroup_root / group, cgroup_root}:
@@ -61,18 +64,18 @@ def cpu_quota(cgroup_root: Path = CGROUP_ROOT, membership: Path = Path("/proc/se
 def _quota_v2(path: Path) -> float | None:
     try:
         quota, period = path.read_text().split()
-    except (OSError, ValueError):
+        return None if quota == "max" else int(quota) / int(period)
+    except (OSError, ValueError, ZeroDivisionError):
         return None
-    return None if quota == "max" else int(quota) / int(period)
 
 
 def _quota_v1(folder: Path) -> float | None:
     try:
         quota = int((folder / "cpu.cfs_quota_us").read_text())
         period = int((folder / "cpu.cfs_period_us").read_text())
-    except (OSError, ValueError):
+        return None if quota <= 0 else quota / period
+    except (OSError, ValueError, ZeroDivisionError):
         return None
-    return None if quota <= 0 else quota / period
 
 
 def usable_cpus() -> int:

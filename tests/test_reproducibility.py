@@ -41,6 +41,7 @@ def test_cpu_quota_reads_the_v1_limit_of_the_processs_own_group(tmp_path):
             "cgroup/cpu/cpu.cfs_period_us": "100000\n",
         },
         {"proc": "0::/\n"},  # no cpu controller files at all
+        {"proc": "garbled\n0::/\n", "cgroup/cpu.max": "nonsense\n"},  # unreadable: no limit, no crash
     ],
 )
 def test_no_limit_gives_no_quota(tmp_path, files):
@@ -51,6 +52,16 @@ def test_no_limit_gives_no_quota(tmp_path, files):
 
 def test_a_machine_without_control_groups_has_no_quota(tmp_path):
     assert cpu_quota(tmp_path, tmp_path / "no-such-file") is None
+
+
+def test_usable_cpus_are_those_the_process_may_run_on_within_its_quota(monkeypatch):
+    monkeypatch.setattr(reproducibility.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    monkeypatch.setattr(reproducibility, "cpu_quota", lambda: None)
+    assert reproducibility.usable_cpus() == 4
+    monkeypatch.setattr(reproducibility, "cpu_quota", lambda: 1.5)  # 1.5 CPUs of time: one busy thread
+    assert reproducibility.usable_cpus() == 1
+    monkeypatch.setattr(reproducibility, "cpu_quota", lambda: 0.5)
+    assert reproducibility.usable_cpus() == 1
 
 
 def test_two_usable_cpus_give_the_books_two_threads(monkeypatch):
