@@ -172,17 +172,12 @@ def test_seed_results_are_none_without_the_benchmarks_folder(tmp_path):
     assert scorecard.seed_results("lenet5", tmp_path) is None
 
 
-def test_the_committed_seed_results_of_the_lenet5_chapters_are_found():
-    for experiment in ("lenet5", "lenet5_distorted"):
-        results = scorecard.seed_results(experiment)
-        assert results is not None and len(results["test_error_by_seed"]) == 5
-
-
-def test_seed_0_of_every_seeds_run_is_its_chapters_committed_result():
+def test_every_committed_seeds_run_has_five_seeds_and_seed_0_is_its_chapters_result():
     # The chapters quote the seeds' table beside their own run; seed 0 is that run, bit for bit,
     # on a machine like CI's. A reader's run elsewhere may differ in the last digits, so the
     # chapters do not assert it themselves: this test does, against the committed outputs.
     recorded = {entry.id: entry.ours for entry in scorecard.collect(ROOT / "book")}
     for experiment in ("lenet4", "boosted_lenet4", "lenet5", "lenet5_distorted", "modern_lenet5"):
         results = scorecard.seed_results(experiment)
+        assert results is not None and len(results["test_error_by_seed"]) == 5, experiment
         assert results["test_error_by_seed"]["0"] == recorded[f"{experiment}.test_error"], experiment
