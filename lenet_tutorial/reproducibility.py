@@ -97,7 +97,7 @@ def thread_count(threads: int | None = None) -> int:
     if cpus < DEFAULT_THREADS:
         warnings.warn(
             "this machine lets Python use one CPU: the chapters train with one thread instead of "
-            "the book's two (two threads on one CPU wait for each other: two to three times slower). "
+            "the book's two (two threads on one CPU wait for each other: about twice as slow). "
             "Results can differ from the book's in the last digits; set "
             f"{THREADS_ENV}={DEFAULT_THREADS} to reproduce them exactly, slowly.",
             stacklevel=2,
