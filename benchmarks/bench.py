@@ -209,12 +209,27 @@ def lenet5_epoch(gflops: float) -> dict:
     }
 
 
+def cpu_model() -> str:
+    """The processor's name as Linux reports it (``/proc/cpuinfo``), else what ``platform`` knows."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def machine() -> dict:
+    """What a result depends on. Two machines with the same operating system string can differ
+    twofold: PyTorch's CPU kernels use the widest vector instructions the processor has
+    (``cpu_capability``: AVX512, AVX2 or DEFAULT), and the matrix-multiply rate follows."""
     return {
         "python": platform.python_version(),
         "torch": torch.__version__,
         "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
+        "processor": cpu_model(),
+        "cpu_capability": torch.backends.cpu.get_cpu_capability(),
         "cpus": os.cpu_count(),
         "threads": torch.get_num_threads(),
     }

@@ -17,11 +17,11 @@ from collections.abc import Callable
 import torch
 
 from .checkpoints import cached_training, data_fingerprint
-from .losses import TargetMSELoss
 from .models.lenet4 import LeNet4
-from .reproducibility import seed_everything, thread_count
-from .sdlm import growing_batch_sizes, train_with_sdlm
+from .reproducibility import thread_count
+from .sdlm import growing_batch_sizes
 from .train import History
+from .zip1989_recipe import train_squared_error
 
 MU = 1.0
 PASSES = 20
@@ -42,25 +42,19 @@ def train_lenet4(
     progress: bool | None = None,
 ) -> tuple[LeNet4, History]:
     """A fresh LeNet-4 trained on ``train_data`` (32x32 inputs); returns it and its history."""
-    generator = seed_everything(seed, threads)
-    device = train_data[0].device  # the data's device: a GPU if the reader put them there
-    model = LeNet4().to(device)
-    loss = TargetMSELoss(outputs="sum").to(device)
-    history = train_with_sdlm(
-        model,
+    return train_squared_error(
+        LeNet4,
         train_data,
-        loss_fn=loss,
-        curvature=(model, loss.output_curvature),
         mu=MU,
         batch_size=growing_batch_sizes(first_batch),
         passes=passes,
-        generator=generator,
         schedule_factor=schedule_factor,
+        seed=seed,
+        threads=threads,
         test_data=test_data,
         transform=transform,
         progress=progress,
     )
-    return model, history
 
 
 def trained_lenet4(

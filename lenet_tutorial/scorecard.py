@@ -95,7 +95,8 @@ def record_curve(id: str, xs, ys, decimals: int = 2) -> list[tuple[float, float]
 
 def seed_results(experiment: str, folder: str | Path = SEED_RESULTS) -> dict | None:
     """What ``benchmarks/seeds.py EXPERIMENT --json`` saved: test and training error (%) by
-    seed, and the test errors' mean and standard deviation. Seed 0 is the chapter's own run.
+    seed (on USPS also the rejection for 1% error), and the test errors' mean and standard
+    deviation. Seed 0 is the chapter's own run.
 
     ``None`` where there is no such file: the package installed without the repository
     (in Colab, say) has no ``benchmarks/`` folder.
@@ -108,7 +109,11 @@ def format_seed_results(results: dict) -> str:
     """The errors of :func:`seed_results` as a table, one column per seed, then mean ± sd."""
     seeds = list(results["test_error_by_seed"])
     lines = [f"{results['experiment'] + ', seed':24s}" + "".join(f"{s:>6s}" for s in seeds) + "   mean ± sd"]
-    for label, key in (("test error (%)", "test_error_by_seed"), ("train error (%)", "train_error_by_seed")):
+    for label, key in (
+        ("test error (%)", "test_error_by_seed"),
+        ("train error (%)", "train_error_by_seed"),
+        ("rejected, 1% error (%)", "reject_at_1pct_by_seed"),  # the USPS experiments
+    ):
         if key in results:
             values = [results[key][s] for s in seeds]
             spread = f" ± {statistics.stdev(values):.2f}" if len(values) > 1 else ""

@@ -4,11 +4,18 @@ Squared error against +-1 targets, stochastic diagonal Levenberg-Marquardt with 
 10 times LeNet-5's per-pattern schedule (chosen on a validation split in the 1989 chapter),
 one pattern per update, the data set's own constant order, 23 passes: 167,693 presentations,
 as in the paper. One thread: single-pattern steps are too small to gain from a second.
+
+The same criterion and method trained the networks that followed until LeNet-5 (LeNet-1 and
+LeNet-4, on USPS and MNIST), with other settings: :func:`train_squared_error` is that recipe
+for any of them, :func:`train_as_in_1989` this chapter's settings for any network.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
+from torch import nn
 
 from .checkpoints import cached_training, data_fingerprint
 from .losses import TargetMSELoss
@@ -23,6 +30,72 @@ SCHEDULE_FACTOR = 10.0
 THREADS = 1
 
 
+def train_squared_error(
+    network: Callable[[], nn.Module],
+    train_data: tuple[torch.Tensor, torch.Tensor],
+    *,
+    mu: float,
+    batch_size: int | Callable[[int], int],
+    passes: int,
+    schedule_factor: float,
+    order: str = "fixed",
+    seed: int = 0,
+    threads: int | None = None,
+    **train_options,
+) -> tuple[nn.Module, History]:
+    """A fresh ``network()`` trained as the squared-error networks were, 1989-1995: the sum of
+    squared differences to +-1 targets over the outputs, and :func:`~lenet_tutorial.sdlm.train_with_sdlm`.
+
+    The 1989 network, LeNet-1 (on USPS and on MNIST) and LeNet-4 differ only in the settings
+    (and the network); LeNet-5 brought its own criterion. The seed fixes the initial weights
+    and the order; ``threads`` defaults to :func:`~lenet_tutorial.reproducibility.thread_count`.
+    ``train_options`` go to :func:`lenet_tutorial.train.train`.
+    """
+    generator = seed_everything(seed, threads)
+    device = train_data[0].device  # the data's device: a GPU if the reader put them there
+    model = network().to(device)
+    loss = TargetMSELoss(outputs="sum").to(device)
+    history = train_with_sdlm(
+        model,
+        train_data,
+        loss_fn=loss,
+        curvature=(model, loss.output_curvature),
+        mu=mu,
+        batch_size=batch_size,
+        passes=passes,
+        generator=generator,
+        schedule_factor=schedule_factor,
+        order=order,
+        **train_options,
+    )
+    return model, history
+
+
+def train_as_in_1989(
+    network: Callable[[], nn.Module],
+    train_data: tuple[torch.Tensor, torch.Tensor],
+    *,
+    test_data: tuple[torch.Tensor, torch.Tensor] | None = None,
+    seed: int = 0,
+    progress: bool | None = None,
+) -> tuple[nn.Module, History]:
+    """A fresh ``network()`` trained as this chapter trains the 1989 network (LeNet-1's chapter
+    trains LeNet-1 the same way); returns it and its per-pass history."""
+    return train_squared_error(
+        network,
+        train_data,
+        mu=MU,
+        batch_size=1,
+        passes=PASSES,
+        schedule_factor=SCHEDULE_FACTOR,
+        order="dataset",
+        seed=seed,
+        threads=THREADS,
+        test_data=test_data,
+        progress=progress,
+    )
+
+
 def train_zip1989(
     train_data: tuple[torch.Tensor, torch.Tensor],
     *,
@@ -31,25 +104,7 @@ def train_zip1989(
     progress: bool | None = None,
 ) -> tuple[ZipCodeNet1989, History]:
     """A fresh 1989 network trained as published; returns it and its per-pass history."""
-    generator = seed_everything(seed, threads=THREADS)
-    device = train_data[0].device  # the data's device: a GPU if the reader put them there
-    model = ZipCodeNet1989().to(device)
-    loss = TargetMSELoss(outputs="sum").to(device)
-    history = train_with_sdlm(
-        model,
-        train_data,
-        loss_fn=loss,
-        curvature=(model, loss.output_curvature),
-        mu=MU,
-        batch_size=1,
-        passes=PASSES,
-        generator=generator,
-        schedule_factor=SCHEDULE_FACTOR,
-        order="dataset",
-        test_data=test_data,
-        progress=progress,
-    )
-    return model, history
+    return train_as_in_1989(ZipCodeNet1989, train_data, test_data=test_data, seed=seed, progress=progress)
 
 
 def trained_zip1989(

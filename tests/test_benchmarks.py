@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -55,6 +56,9 @@ def test_the_book_benchmark_runs_every_chapter_of_the_table_of_contents():
 def test_seeds_knows_every_experiment_it_documents():
     seeds = load("seeds")
     assert set(seeds.EXPERIMENTS) == {
+        "zip1989",
+        "lenet1_usps",
+        "lenet1_mnist",
         "lenet5",
         "lenet5_distorted",
         "lenet4",
@@ -63,6 +67,18 @@ def test_seeds_knows_every_experiment_it_documents():
     }
     for name in seeds.EXPERIMENTS:
         assert name in seeds.__doc__
+
+
+def test_seeds_feeds_each_experiment_the_digits_its_chapter_does():
+    seeds = load("seeds")
+    (usps_train, _), (usps_test, _) = seeds.data_for("zip1989")
+    assert usps_train.shape == (7291, 16, 16) and usps_test.shape == (2007, 16, 16)  # USPS, as stored
+    (lenet1_train, _), _ = seeds.data_for("lenet1_usps")
+    assert lenet1_train.shape == (7291, 1, 28, 28)  # LeNet-1's field
+    (small_mnist, _), _ = seeds.data_for("lenet1_mnist")
+    assert small_mnist.shape == (60000, 1, 28, 28)  # 16x16 MNIST digits in the same field
+    (mnist_train, _), (mnist_test, _) = seeds.data_for("lenet5")
+    assert mnist_train.shape == (60000, 1, 32, 32) and mnist_test.shape == (10000, 1, 32, 32)
 
 
 def test_the_status_page_shows_exactly_the_committed_results():
@@ -92,7 +108,14 @@ def test_lenet5_is_benchmarked_with_its_hand_written_backward_pass_and_with_auto
 def test_the_status_page_marks_a_run_not_made_with_a_dash():
     report = load("report")
     book = {
-        "machine": {"python": "3.11", "torch": "2", "platform": "x", "cpus": 2, "threads": 2},
+        "machine": {
+            "python": "3.11",
+            "torch": "2",
+            "platform": "x",
+            "processor": "x86_64",
+            "cpus": 2,
+            "threads": 2,
+        },
         "chapters": {"book/chapters/lenet5.ipynb": {"1_threads": {"seconds": 300.0, "peak_mb": 900.0}}},
         "total_s": {"1_threads": 300.0},
     }
@@ -100,3 +123,30 @@ def test_the_status_page_marks_a_run_not_made_with_a_dash():
     assert "| `book/chapters/lenet5.ipynb` | – | 300 | 900 |" in table
     assert "| **total** | – min | 5.0 min | |" in table
     assert "nan" not in table
+
+
+def test_the_machine_record_names_the_processor_and_the_vector_kernels_pytorch_uses():
+    # the same operating system string hid a twofold difference in matrix-multiply rate
+    machine = bench.machine()
+    assert machine["processor"]
+    assert machine["cpu_capability"] == torch.backends.cpu.get_cpu_capability()
+    report = load("report")
+    shown = report._machine(machine)
+    assert machine["processor"] in shown and f"with {machine['cpu_capability']} kernels" in shown
+    older = {key: value for key, value in machine.items() if key != "cpu_capability"}
+    assert "processor not recorded" in report._machine(older)  # not the bare architecture
+
+
+def test_the_status_page_shows_how_a_seeds_table_was_made_where_its_file_says(tmp_path, monkeypatch):
+    report = load("report")
+    (tmp_path / "seeds").mkdir()
+    results = {"test_error_by_seed": {"0": 1.0, "1": 1.2}, "mean": 1.1, "std": 0.14}
+    for name, note in (("lenet5", "seed 0 re-run on another machine"), ("lenet4", None)):
+        (tmp_path / "seeds" / f"{name}.json").write_text(
+            json.dumps({"experiment": name, **results, **({"note": note} if note else {})})
+        )
+    monkeypatch.setattr(report, "RESULTS", tmp_path)
+    section = report.seeds_section()
+    assert "| `lenet5` | 0: 1.00, 1: 1.20 | 1.10 ± 0.14 |" in section
+    assert "- `lenet5`: seed 0 re-run on another machine" in section
+    assert not any(line.startswith("- `lenet4`") for line in section)

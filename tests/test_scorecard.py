@@ -168,6 +168,20 @@ def test_seed_results_are_read_from_the_benchmark_files_and_tabulated(tmp_path):
     ]
 
 
+def test_the_usps_seed_tables_add_the_rejection_for_one_percent_error():
+    results = {
+        "experiment": "zip1989",
+        "test_error_by_seed": {"0": 5.0, "1": 6.0},
+        "train_error_by_seed": {"0": 0.5, "1": 0.7},
+        "reject_at_1pct_by_seed": {"0": 12.0, "1": 13.0},
+        "mean": 5.5,
+        "std": 0.71,
+    }
+    assert scorecard.format_seed_results(results).splitlines()[-1] == (
+        "rejected, 1% error (%)   12.00 13.00   12.50 ± 0.71"
+    )
+
+
 def test_seed_results_are_none_without_the_benchmarks_folder(tmp_path):
     assert scorecard.seed_results("lenet5", tmp_path) is None
 
@@ -177,7 +191,16 @@ def test_every_committed_seeds_run_has_five_seeds_and_seed_0_is_its_chapters_res
     # on a machine like CI's. A reader's run elsewhere may differ in the last digits, so the
     # chapters do not assert it themselves: this test does, against the committed outputs.
     recorded = {entry.id: entry.ours for entry in scorecard.collect(ROOT / "book")}
-    for experiment in ("lenet4", "boosted_lenet4", "lenet5", "lenet5_distorted", "modern_lenet5"):
+    for experiment in (
+        "zip1989",
+        "lenet1_usps",
+        "lenet1_mnist",
+        "lenet4",
+        "boosted_lenet4",
+        "lenet5",
+        "lenet5_distorted",
+        "modern_lenet5",
+    ):
         results = scorecard.seed_results(experiment)
         assert results is not None and len(results["test_error_by_seed"]) == 5, experiment
         assert results["test_error_by_seed"]["0"] == recorded[f"{experiment}.test_error"], experiment

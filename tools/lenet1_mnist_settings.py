@@ -16,11 +16,9 @@ import argparse
 import time
 
 from lenet_tutorial.data import load_mnist, mnist_to_16x16, usps_to_lenet1
-from lenet_tutorial.losses import TargetMSELoss
 from lenet_tutorial.models import LeNet1
-from lenet_tutorial.reproducibility import seed_everything
-from lenet_tutorial.sdlm import SDLM, curvature_refresher, growing_batch_sizes, summed_step_schedule
-from lenet_tutorial.train import train
+from lenet_tutorial.sdlm import growing_batch_sizes
+from lenet_tutorial.zip1989_recipe import train_squared_error
 
 
 def main() -> None:
@@ -35,24 +33,15 @@ def main() -> None:
     inputs = usps_to_lenet1(mnist_to_16x16(images))
     fit = (inputs[: args.train], labels[: args.train])
     val = (inputs[50_000:], labels[50_000:])
-    generator = seed_everything(0)
-    model = LeNet1()
-    loss = TargetMSELoss(outputs="sum")
-    optimizer = SDLM(model.parameters(), mu=args.mu)
-    sizes = growing_batch_sizes(args.batch_size)
     started = time.perf_counter()
-    history = train(
-        model,
+    _, history = train_squared_error(
+        LeNet1,
         fit,
-        loss_fn=loss,
-        optimizer=optimizer,
-        epochs=args.passes,
-        batch_size=sizes,
-        order="fixed",
-        generator=generator,
+        mu=args.mu,
+        batch_size=growing_batch_sizes(args.batch_size),
+        passes=args.passes,
+        schedule_factor=args.factor,
         test_data=val,
-        lr_schedule=summed_step_schedule(sizes, args.factor),
-        before_pass=curvature_refresher(optimizer, model, fit[0], loss.output_curvature),
         progress=False,
     )
     print(

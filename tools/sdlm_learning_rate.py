@@ -17,31 +17,24 @@ from __future__ import annotations
 import sys
 
 from lenet_tutorial.data import load_usps, usps_to_lenet1
-from lenet_tutorial.losses import TargetMSELoss
 from lenet_tutorial.models import build_model
-from lenet_tutorial.reproducibility import seed_everything
-from lenet_tutorial.sdlm import SDLM, curvature_refresher, paper_schedule_1998
-from lenet_tutorial.train import evaluate, train
+from lenet_tutorial.train import evaluate
+from lenet_tutorial.zip1989_recipe import train_squared_error
 
 FACTORS = (1.0, 10.0, 100.0)
 INPUTS = {"zipcode1989": lambda images: images, "lenet1": usps_to_lenet1}
 
 
 def validation_error(model_name: str, factor: float, fit, val, mu: float = 0.02) -> float:
-    seed_everything(0, threads=1)
-    model = build_model(model_name)
-    loss = TargetMSELoss(outputs="sum")
-    optimizer = SDLM(model.parameters(), mu=mu)
-    train(
-        model,
+    model, _ = train_squared_error(
+        lambda: build_model(model_name),
         fit,
-        loss_fn=loss,
-        optimizer=optimizer,
-        epochs=23,
+        mu=mu,
         batch_size=1,
+        passes=23,
+        schedule_factor=factor,
         order="dataset",
-        lr_schedule=lambda epoch: factor * paper_schedule_1998(epoch),
-        before_pass=curvature_refresher(optimizer, model, fit[0], loss.output_curvature),
+        threads=1,
         progress=False,
     )
     return evaluate(model, *val).error
