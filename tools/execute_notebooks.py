@@ -3,7 +3,11 @@
     python tools/execute_notebooks.py book/chapters/digits.ipynb book/scorecard.ipynb
 
 Each notebook runs in a fresh kernel in its own folder; the outputs are saved into
-the file. The scorecard page reads the other chapters' outputs, so execute it last.
+the file. The scorecard page reads the other chapters' outputs, so execute it last. Some
+chapters read a *later* chapter's committed result (*MNIST* prints LeNet-5's error from the
+LeNet-5 chapter; *Legacy* reads them all): reading order is not enough, so after changing a
+chapter, re-execute the chapters that read it (``grep -rl scorecard.collect book``), or
+strict nbval will find their copies stale.
 """
 
 from __future__ import annotations
