@@ -1,30 +1,43 @@
-"""How fast the book trains, measured: the package's engine against a tutorial-style pipeline.
+"""How fast the book trains, measured: the compiled engine and the package's PyTorch loop
+against a tutorial-style pipeline.
 
     python benchmarks/bench.py --json           # training throughput, a few minutes on 2 cores
     python benchmarks/bench.py --book --json    # every chapter executed as CI does, 2 and 1 threads
 
 **Throughput.** For each historical network, one training step (forward, backward, the SDLM
-update with its per-parameter step sizes) is timed two or three ways on the same patterns, in
-the same run, alternating, and the median of several repeats kept:
+update with its per-parameter step sizes) is timed three or four ways on the same patterns,
+in the same run, alternating, and the median of several repeats kept:
 
-- *engine*: :func:`lenet_tutorial.train.one_pass`, the loop every chapter uses: the whole set
-  pre-processed once into one tensor, batches taken as slices; for LeNet-5, with the
-  hand-written backward pass of :mod:`lenet_tutorial.backprop` (``gradients=``);
-- *autograd* (LeNet-5 only): the same loop with autograd's backward pass, as the chapters
-  trained it before they switched to the hand-written one (key ``autograd_images_per_s``);
+- *engine*: at batch size 1 (the papers' per-pattern updates), the compiled engine
+  (:mod:`lenet_tutorial.engine`, one thread); at a chapter's mini-batch size,
+  :func:`lenet_tutorial.train.one_pass`, the PyTorch loop (data pre-processed once into one
+  tensor, batches as slices; for LeNet-5 the hand-written backward pass of
+  :mod:`lenet_tutorial.backprop`);
+- *torch loop* (batch size 1): that PyTorch loop, one pattern per step (key
+  ``torch_loop_images_per_s``);
+- *autograd* (LeNet-5 only): the PyTorch loop with autograd's backward pass (key
+  ``autograd_images_per_s``);
 - *naive*: the way tutorials usually write it: a ``torch.utils.data.Dataset`` that returns one
   normalised sample at a time (raw pixels converted and padded on each access), a
   ``DataLoader`` with the same batch size, the same model, loss and optimiser.
 
-Batch size 1 (the papers' per-pattern updates) and each chapter's mini-batch size.
+``speedup`` is engine over naive.
 
-**The bound.** ``lenet5_epoch_s`` is one 60,000-digit pass of LeNet-5 at its chapter's first
-batch size (16), with the engine. ``lenet5_epoch_bound_s`` is the arithmetic of that pass divided by this
-machine's matrix-multiply rate on the same threads: each connection is one multiply-add
-(2 floating-point operations) forward, and again for each of the two backward products
-(gradient with respect to the inputs and to the weights), so 3 x 2 x 340,908 operations per
-digit. Nothing runs faster than the matrix multiply on these cores, so the ratio says how
-far the engine is from the hardware.
+**The paper's schedule.** ``lenet5_paper_schedule_s``: one full per-pattern pass of the engine
+over the 60,000 training digits, with its curvature estimate on 500 patterns and the test
+error measured after it, times 20.
+
+**The bound of a step.** ``lenet5_step_bound_s`` is the floating-point work of one LeNet-5
+per-pattern step divided by this core's single-thread peak (``core_gflops``: a 512 x 512
+matrix product on one thread). The work: 2 operations (a multiply and an add) per connection
+forward, 2 per connection for the gradient with respect to the inputs (not below C1, whose
+inputs are the image), 2 per trainable connection for the gradients of the weights, and 2 per
+parameter for the update. ``lenet5_step_over_bound`` is the measured step over it.
+
+**The bound of a mini-batch pass.** ``lenet5_epoch_s`` is one 60,000-digit pass of LeNet-5 at
+its chapter's first batch size (16) with the PyTorch loop; ``lenet5_epoch_bound_s`` its
+arithmetic (3 x 2 x 340,908 operations per digit) at this machine's matrix-multiply rate on
+the same threads.
 
 **The book.** ``--book`` executes each chapter (a copy, in a temporary folder: the committed
 outputs are not touched) in a fresh kernel with 2 threads, then with 1 thread (the Binder
@@ -52,12 +65,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 
 from lenet_tutorial.backprop import LeNet5Backprop
 from lenet_tutorial.data import load_mnist, load_usps, mnist_to_lenet5, usps_to_lenet1
 from lenet_tutorial.data.preprocess import LENET5_BACKGROUND, LENET5_FOREGROUND
+from lenet_tutorial.engine import Engine
 from lenet_tutorial.lenet4_recipe import FIRST_BATCH as LENET4_BATCH
 from lenet_tutorial.lenet5_recipe import FIRST_BATCH as LENET5_BATCH
 from lenet_tutorial.lenet5_recipe import J
@@ -159,26 +174,107 @@ def naive_seconds(case: Case, images, labels, batch: int) -> float:
     return time.perf_counter() - started
 
 
+def compiled_engine(case: Case, inputs, labels):
+    """The compiled engine for ``case``, its inputs converted, steps from a curvature estimate."""
+    seed_everything(0)
+    model = case.build()
+    engine = Engine(
+        model, tuple(inputs.shape[1:]), criterion="map" if case.map_loss else "squared_error", j=J
+    )
+    engine.warm_up()  # compiled, or loaded from the cache
+    x, y = engine.images(inputs), engine.labels(labels, len(inputs))
+    step = engine.steps(1e-6, 1.0, engine.curvature(x, np.arange(min(500, len(x)))))
+    return engine, x, y, step
+
+
+def compiled_seconds(engine: Engine, x, y, step) -> float:
+    saved = engine.theta.copy()
+    started = time.perf_counter()
+    engine.train_pass(x, y, None, step)
+    seconds = time.perf_counter() - started
+    engine.theta[:] = saved
+    return seconds
+
+
 def throughput(case: Case, batch: int) -> dict:
-    n = 512 if batch == 1 else 4096
+    n = 2048 if batch == 1 else 4096
     images, labels = raw_data(case.dataset, n)
     inputs = prepare(case, images)
     engine_seconds(case, inputs[:64], labels[:64], batch)  # warm-up: allocator, kernels
-    engine, naive, autograd = [], [], []
+    if batch == 1:
+        compiled = compiled_engine(case, inputs, labels)
+    engine, loop, naive, autograd = [], [], [], []
     for _ in range(REPEATS):  # alternate, so that slow moments of the machine hit all
-        engine.append(engine_seconds(case, inputs, labels, batch))
-        naive.append(naive_seconds(case, images, labels, batch))
+        if batch == 1:
+            engine.append(compiled_seconds(*compiled))
+            loop.append(engine_seconds(case, inputs[:512], labels[:512], batch) * n / 512)
+        else:
+            engine.append(engine_seconds(case, inputs, labels, batch))
+        naive.append(naive_seconds(case, images[:512], labels[:512], batch) * n / 512)
         if case.backprop is not None:
-            autograd.append(engine_seconds(case, inputs, labels, batch, by_hand=False))
+            autograd.append(engine_seconds(case, inputs[:512], labels[:512], batch, by_hand=False) * n / 512)
     e, v = n / statistics.median(engine), n / statistics.median(naive)
     result = {
         "engine_images_per_s": round(e, 1),
         "naive_images_per_s": round(v, 1),
         "speedup": round(e / v, 2),
     }
+    if loop:
+        result["torch_loop_images_per_s"] = round(n / statistics.median(loop), 1)
     if autograd:
         result["autograd_images_per_s"] = round(n / statistics.median(autograd), 1)
     return result
+
+
+def core_gflops(size: int = 512) -> float:
+    """One core's floating-point rate: a matrix product on one thread (float32, multiply-adds as 2)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        a, b = torch.randn(size, size), torch.randn(size, size)
+        torch.mm(a, b)
+        rates = []
+        for _ in range(REPEATS):
+            started = time.perf_counter()
+            for _ in range(10):
+                torch.mm(a, b)
+            rates.append(10 * 2 * size**3 / (time.perf_counter() - started) / 1e9)
+    finally:
+        torch.set_num_threads(threads)
+    return statistics.median(rates)
+
+
+def lenet5_step_flops() -> int:
+    """The floating-point operations of one LeNet-5 per-pattern step, counted as the module says."""
+    counts = {r.name: r for r in layer_counts(LeNet5(), (1, 32, 32))}
+    connections = sum(r.connections for r in counts.values())
+    below_c1 = connections - counts["c1"].connections  # C1's inputs are the image: no gradient
+    trainable = connections - counts["output"].connections  # the RBF centres are fixed
+    parameters = sum(r.parameters for r in counts.values())
+    return 2 * connections + 2 * below_c1 + 2 * trainable + 2 * parameters
+
+
+def lenet5_paper_schedule(gflops_one_core: float) -> dict:
+    """One full per-pattern pass of the engine, as the paper's schedule makes twenty."""
+    case = CASES["lenet5"]
+    images, labels = load_mnist("train")
+    test_images, test_labels = load_mnist("test")
+    engine, x, y, step = compiled_engine(case, mnist_to_lenet5(images), labels)
+    tests = engine.images(mnist_to_lenet5(test_images))
+    order = torch.randperm(len(x), generator=torch.Generator().manual_seed(0)).numpy()
+    started = time.perf_counter()
+    step = engine.steps(0.0005, 1.0, engine.curvature(x, np.arange(500)))
+    engine.train_pass(x, y, order, step)
+    engine.error(tests, test_labels)
+    one_pass = time.perf_counter() - started
+    step_seconds = min(compiled_seconds(engine, x[:2000], y[:2000], step) for _ in range(3)) / 2000
+    bound = lenet5_step_flops() / (gflops_one_core * 1e9)
+    return {
+        "lenet5_paper_schedule_s": round(20 * one_pass, 1),
+        "lenet5_step_s": round(step_seconds, 7),
+        "lenet5_step_bound_s": round(bound, 7),
+        "lenet5_step_over_bound": round(step_seconds / bound, 2),
+    }
 
 
 def matmul_gflops(size: int = 1024) -> float:
@@ -245,6 +341,9 @@ def quick() -> dict:
     gflops = matmul_gflops()
     result["matmul_gflops"] = round(gflops, 1)
     result.update(lenet5_epoch(gflops))
+    one_core = core_gflops()
+    result["core_gflops"] = round(one_core, 1)
+    result.update(lenet5_paper_schedule(one_core))
     return result
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import os
+import platform
 import random
 import warnings
 from pathlib import Path
@@ -123,3 +124,75 @@ def seed_everything(seed: int = 0, threads: int | None = None) -> torch.Generato
     np.random.seed(seed)
     torch.manual_seed(seed)
     return torch.Generator().manual_seed(seed)
+
+
+# The processor features that decide which vector kernels PyTorch, oneDNN and MKL pick: two
+# machines that differ in one of them can round a mini-batch step differently.
+# Settings that make PyTorch, MKL and oneDNN pick other kernels on the same processor.
+KERNEL_SETTINGS = ("ATEN_CPU_CAPABILITY", "MKL_CBWR", "MKL_ENABLE_INSTRUCTIONS", "ONEDNN_MAX_CPU_ISA")
+VECTOR_FEATURES = (
+    "sse4_2",
+    "avx",
+    "fma",
+    "avx2",
+    "avx512f",
+    "avx512bw",
+    "avx512_vnni",
+    "avx512_bf16",
+    "amx_tile",
+)
+
+
+def _cpuinfo(path: Path = Path("/proc/cpuinfo")) -> dict[str, str]:
+    """The first processor's fields in ``/proc/cpuinfo`` (Linux), or nothing elsewhere."""
+    fields: dict[str, str] = {}
+    try:
+        text = path.read_text()
+    except OSError:
+        return fields
+    for line in text.splitlines():
+        if not line.strip():
+            break  # the end of the first processor's block
+        key, _, value = line.partition(":")
+        fields[key.strip()] = value.strip()
+    return fields
+
+
+def machine(threads: int | None = None) -> dict[str, str | int]:
+    """What decides the last bits of the numbers a chapter computes, as a flat record.
+
+    The processor (its model and the vector instructions it offers), the kernels PyTorch
+    chose for it (``ATEN_CPU_CAPABILITY`` can lower them), the library versions and the
+    thread count. Two executions with equal records compute the same bits; the notebook
+    tests compare a chapter's outputs exactly only where the record of the machine that
+    executed it equals this one (``tools/execute_notebooks.py`` stores it in the notebook).
+    """
+    import matplotlib
+    import numba
+
+    cpu = _cpuinfo()
+    flags = set(cpu.get("flags", "").split())
+    return {
+        "processor": cpu.get("model name") or platform.processor() or "unknown",
+        "cpu_id": " ".join(cpu.get(k, "?") for k in ("vendor_id", "cpu family", "model", "stepping")),
+        "vector_features": " ".join(f for f in VECTOR_FEATURES if f in flags),
+        "torch_cpu_capability": torch.backends.cpu.get_cpu_capability(),
+        "kernel_settings": " ".join(f"{k}={os.environ[k]}" for k in KERNEL_SETTINGS if k in os.environ),
+        "architecture": platform.machine(),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "numpy": np.__version__,
+        "matplotlib": matplotlib.__version__,
+        "numba": numba.__version__,
+        "threads": thread_count(threads),
+    }
+
+
+def machine_differences(recorded: dict, current: dict) -> list[str]:
+    """The fields in which two :func:`machine` records differ, as ``"field: a -> b"`` lines."""
+    keys = sorted(set(recorded) | set(current))
+    return [
+        f"{key}: {recorded.get(key, 'not recorded')} -> {current.get(key, 'not recorded')}"
+        for key in keys
+        if recorded.get(key) != current.get(key)
+    ]

@@ -16,15 +16,30 @@ How much of a result is the luck of the seed is measured outside the book, by
 ``benchmarks/seeds.py`` (one chapter's network retrained with five seeds: too long to run
 inside a chapter). A chapter that quotes those numbers prints and checks them with
 :func:`seed_results`, so its text cannot drift from them either.
+
+**The book's record travels with the package.** ``tools/record_results.py`` collects every
+result, curve and seeds table into ``lenet_tutorial/results.json`` (a test keeps it equal to
+the committed notebooks and ``benchmarks/results/seeds/``), and a chapter that quotes
+another chapter's result reads it there (:func:`recorded`, :func:`seed_results`): in Colab,
+with only the package installed, as in a clone of the repository.
+
+**How far a re-run may land from the book.** The same chapter executed on another processor
+rounds its mini-batch steps differently and ends a few digits away. :func:`expected_spread`
+says how far is still the same result: three standard deviations of the difference of two
+runs, from the seeds' spread where ``benchmarks/seeds.py`` measured one, from the binomial
+standard error of the test set otherwise. Counts have no spread.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+import os
 import re
 import statistics
 from dataclasses import asdict, dataclass
+from importlib import resources
 from pathlib import Path
 
 from .paper import REPORTED, reported
@@ -33,7 +48,11 @@ LINE = re.compile(r"^\[scorecard\] (?P<id>[\w.]+) = (?P<value>-?[\d.]+)(?: (?P<u
 CURVE_LINE = re.compile(r"^\[curve\] (?P<id>[\w.]+) = (?P<points>\[.*\])\s*$")
 DECIMALS = {"%": 2, "parameters": 0, "connections": 0}
 MNIST_TEST_DIGITS, USPS_TEST_DIGITS = 10_000, 2_007
-SEED_RESULTS = Path(__file__).resolve().parent.parent / "benchmarks" / "results" / "seeds"
+MNIST_TRAIN_DIGITS, USPS_TRAIN_DIGITS = 60_000, 7_291
+RECORD_FILE = "results.json"  # in the package, beside this module
+# where tools/execute_notebooks.py asks a chapter to note which entries of the record it read
+READS_ENV = "LENET_TUTORIAL_RECORD_READS"
+SPREAD_IN_STANDARD_DEVIATIONS = 3
 
 
 def standard_error(percent: float, n: int) -> float:
@@ -93,16 +112,23 @@ def record_curve(id: str, xs, ys, decimals: int = 2) -> list[tuple[float, float]
     return points
 
 
-def seed_results(experiment: str, folder: str | Path = SEED_RESULTS) -> dict | None:
-    """What ``benchmarks/seeds.py EXPERIMENT --json`` saved: test and training error (%) by
-    seed (on USPS also the rejection for 1% error), and the test errors' mean and standard
-    deviation. Seed 0 is the chapter's own run.
+def read_seed_runs(folder: str | Path) -> dict[str, dict]:
+    """Every ``benchmarks/seeds.py EXPERIMENT --json`` file in ``folder``, by experiment."""
+    runs = {}
+    for path in sorted(Path(folder).glob("*.json")):
+        results = json.loads(path.read_text(encoding="utf-8"))
+        runs[results["experiment"]] = results
+    return runs
 
-    ``None`` where there is no such file: the package installed without the repository
-    (in Colab, say) has no ``benchmarks/`` folder.
+
+def seed_results(experiment: str) -> dict | None:
+    """What ``benchmarks/seeds.py EXPERIMENT`` measured, from the book's record: test and
+    training error (%) by seed (on USPS also the rejection for 1% error), and the test
+    errors' mean and standard deviation. Seed 0 is the chapter's own run. ``None`` for an
+    experiment that was not retrained over seeds.
     """
-    path = Path(folder) / f"{experiment}.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    _note_read(f"seeds/{experiment}")
+    return book_record()["seeds"].get(experiment)
 
 
 def format_seed_results(results: dict) -> str:
@@ -191,3 +217,184 @@ def as_table(entries: list[Entry]) -> str:
         rows.append((e.id, paper, format_value(e.ours, e.unit), e.unit))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+
+
+# -- The book's record, shipped with the package -------------------------------------------
+
+
+def build_record(book_dir: str | Path, seeds_dir: str | Path) -> dict:
+    """The book's record: every result and curve of the notebooks under ``book_dir``, and
+    every seeds table in ``seeds_dir``. ``tools/record_results.py`` writes it to the package."""
+    return {
+        "about": "The book's results, written by tools/record_results.py from the committed "
+        "notebooks and benchmarks/results/seeds/; do not edit by hand.",
+        "scorecard": {e.id: {"ours": e.ours, "notebook": e.notebook} for e in collect(book_dir)},
+        "curves": {id: [list(p) for p in points] for id, points in sorted(collect_curves(book_dir).items())},
+        "seeds": read_seed_runs(seeds_dir),
+    }
+
+
+def record_text(record: dict) -> str:
+    """The record as it is stored: JSON with one result, curve or seeds table per line."""
+
+    def section(items: dict) -> str:
+        lines = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in items.items()]
+        return "{\n" + ",\n".join(lines) + "\n }" if lines else "{}"
+
+    parts = [f' "about": {json.dumps(record["about"])}']
+    parts += [f" {json.dumps(name)}: {section(record[name])}" for name in ("scorecard", "curves", "seeds")]
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+@functools.cache
+def book_record() -> dict:
+    """The record shipped with the package (``lenet_tutorial/results.json``)."""
+    return json.loads(resources.files(__package__).joinpath(RECORD_FILE).read_text(encoding="utf-8"))
+
+
+def book_record_from(path: str | Path) -> dict:
+    """A record file as :func:`book_record` reads it (empty sections if there is none yet)."""
+    path = Path(path)
+    if not path.is_file():
+        return {"scorecard": {}, "curves": {}, "seeds": {}}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _note_read(key: str) -> None:
+    """Note that the chapter being executed read ``key`` ("seeds/lenet5", "scorecard/*") of the
+    record, where ``tools/execute_notebooks.py`` asks for it: it re-executes the chapters that
+    read an entry that changed."""
+    log = os.environ.get(READS_ENV)
+    if log:
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(key + "\n")
+
+
+def changed_entries(before: dict, after: dict) -> set[str]:
+    """The entries ("scorecard/lenet5.test_error", "seeds/lenet5", ...) that differ between two records."""
+    changed = set()
+    for section in ("scorecard", "curves", "seeds"):
+        old, new = before.get(section, {}), after.get(section, {})
+        changed |= {f"{section}/{key}" for key in set(old) | set(new) if old.get(key) != new.get(key)}
+    return changed
+
+
+def reads_affected(reads: list[str], changed: set[str]) -> bool:
+    """Whether a chapter that read ``reads`` ("scorecard/*": every result) sees one of ``changed``."""
+    for read in reads:
+        section, _, key = read.partition("/")
+        if read in changed or (key == "*" and any(c.startswith(section + "/") for c in changed)):
+            return True
+    return False
+
+
+def book_entries() -> list[Entry]:
+    """The book's scorecard, from its record: every result beside the paper's, in paper.py's order."""
+    _note_read("scorecard/*")
+    results = book_record()["scorecard"]
+    entries = []
+    for id in REPORTED:
+        if id in results:
+            r = reported(id)
+            entries.append(
+                Entry(
+                    id,
+                    r.experiment,
+                    r.metric,
+                    r.paper,
+                    results[id]["ours"],
+                    r.unit,
+                    r.source,
+                    results[id]["notebook"],
+                )
+            )
+    return entries
+
+
+def recorded(id: str | None = None):
+    """The book's value of result ``id`` (every result, by id, without an argument)."""
+    values = {id_: r["ours"] for id_, r in book_record()["scorecard"].items()}
+    if id is None:
+        _note_read("scorecard/*")
+        return values
+    _note_read(f"scorecard/{id}")
+    if id not in values:
+        raise KeyError(f"the book records no result {id!r}")
+    return values[id]
+
+
+def recorded_curves() -> dict[str, list[tuple[float, float]]]:
+    """Every curve the book's chapters recorded, by id."""
+    _note_read("curves/*")
+    return {id: [tuple(p) for p in points] for id, points in book_record()["curves"].items()}
+
+
+# -- How far a re-run may land -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A re-run of the book on another machine should land within ``band`` of the book's value."""
+
+    band: float
+    basis: str  # where the band comes from, in words
+
+
+def digits_measured(id: str) -> int:
+    """How many digits result ``id`` counts: the training or test set of USPS or MNIST."""
+    entry = reported(id)
+    usps = "USPS" in entry.experiment
+    if entry.metric.startswith("train"):
+        return USPS_TRAIN_DIGITS if usps else MNIST_TRAIN_DIGITS
+    return USPS_TEST_DIGITS if usps else MNIST_TEST_DIGITS
+
+
+def expected_spread(id: str, value: float | None = None) -> Spread:
+    """How far from the book's ``value`` of result ``id`` a re-run may land and still be the
+    same result: three standard deviations of one run.
+
+    The standard deviation is the seeds' (``benchmarks/seeds.py``) where the book measured one
+    for this result, else the binomial standard error of ``value`` on the digits it counts
+    (see :func:`standard_error`); the band is at least one digit. Two runs with different
+    seeds differ by sqrt(2) of those deviations on average; a re-run on another processor
+    starts from the same weights and order and drifts apart only through rounding, so it stays
+    closer than that. Counts of units, connections and parameters depend on no rounding: their
+    band is 0.
+    """
+    entry = reported(id)
+    if entry.unit != "%":
+        return Spread(0.0, "a count, the same on every machine")
+    experiment, metric = id.split(".", 1)
+    seeds = seed_results(experiment)
+    by_seed = (seeds or {}).get(f"{metric}_by_seed", {})
+    n = digits_measured(id)
+    if len(by_seed) > 1:
+        sigma = statistics.stdev(by_seed.values())
+        basis = f"{len(by_seed)} seeds' standard deviation, {sigma:.2f}"
+    else:
+        sigma = standard_error(recorded(id) if value is None else value, n)
+        basis = f"binomial standard error on {n:,} digits, {sigma:.2f}"
+    return Spread(max(SPREAD_IN_STANDARD_DEVIATIONS * sigma, 100 / n), f"3 x the {basis}")
+
+
+def curve_point_spread(id: str, value: float) -> float:
+    """The band of one coordinate (in %) of a recorded curve: three binomial standard errors
+    of that coordinate on the experiment's test set (at least one digit)."""
+    experiment = id.split(".", 1)[0]
+    n = next(
+        (digits_measured(r) for r in REPORTED if r == f"{experiment}.test_error"),
+        MNIST_TEST_DIGITS,
+    )
+    return max(SPREAD_IN_STANDARD_DEVIATIONS * standard_error(value, n), 100 / n)
+
+
+def compare_with_book(id: str, book: float, run: float, spread: Spread | None = None) -> str:
+    """One line: this run's value of ``id`` beside the book's, and whether it lies within the spread."""
+    spread = spread or expected_spread(id, book)
+    unit = reported(id).unit
+    shown = f" {unit}" if unit == "%" else ""
+    verdict = "within" if abs(run - book) <= spread.band else "OUTSIDE"
+    return (
+        f"{id}: the book: {format_value(book, unit)}{shown}, this run: {format_value(run, unit)}{shown}, "
+        f"{verdict} the expected spread (±{format_value(spread.band, unit)}; {spread.basis})"
+    )

@@ -150,3 +150,9 @@ def test_the_status_page_shows_how_a_seeds_table_was_made_where_its_file_says(tm
     assert "| `lenet5` | 0: 1.00, 1: 1.20 | 1.10 ± 0.14 |" in section
     assert "- `lenet5`: seed 0 re-run on another machine" in section
     assert not any(line.startswith("- `lenet4`") for line in section)
+
+
+def test_a_lenet5_step_is_counted_as_its_connections_forward_and_backward_and_its_update():
+    connections, c1, rbf, parameters = 340_908, 122_304, 840, 60_000
+    expected = 2 * connections + 2 * (connections - c1) + 2 * (connections - rbf) + 2 * parameters
+    assert bench.lenet5_step_flops() == expected  # about 1.9 million floating-point operations

@@ -72,10 +72,10 @@ def test_cli_prints_json_with_the_documented_keys(tmp_path, capsys):
     ]
 
 
-def test_cli_on_the_committed_book_lists_the_digits_baselines():
+def test_cli_prints_the_books_record_without_a_book_folder(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "lenet_tutorial", "scorecard", "--json"],
-        cwd=ROOT,
+        cwd=tmp_path,
         capture_output=True,
         text=True,
         check=True,
@@ -151,7 +151,7 @@ def test_gap_in_standard_errors_uses_both_measurements_uncertainty():
     assert scorecard.gap_in_standard_errors(0.95, 1.13, 10_000) == pytest.approx(-1.25, abs=0.01)
 
 
-def test_seed_results_are_read_from_the_benchmark_files_and_tabulated(tmp_path):
+def test_seed_runs_are_read_from_the_benchmark_files_and_tabulated(tmp_path):
     results = {
         "experiment": "lenet5",
         "test_error_by_seed": {"0": 1.0, "1": 1.2},
@@ -160,7 +160,7 @@ def test_seed_results_are_read_from_the_benchmark_files_and_tabulated(tmp_path):
         "std": 0.14,
     }
     (tmp_path / "lenet5.json").write_text(json.dumps(results))
-    assert scorecard.seed_results("lenet5", tmp_path) == results
+    assert scorecard.read_seed_runs(tmp_path) == {"lenet5": results}
     assert scorecard.format_seed_results(results).splitlines() == [
         "lenet5, seed                 0     1   mean ± sd",
         "test error (%)            1.00  1.20   1.10 ± 0.14",
@@ -182,8 +182,11 @@ def test_the_usps_seed_tables_add_the_rejection_for_one_percent_error():
     )
 
 
-def test_seed_results_are_none_without_the_benchmarks_folder(tmp_path):
-    assert scorecard.seed_results("lenet5", tmp_path) is None
+def test_seed_results_come_from_the_record_and_are_none_for_an_experiment_without_seeds():
+    assert scorecard.seed_results("lenet5")["test_error_by_seed"]["0"] == scorecard.recorded(
+        "lenet5.test_error"
+    )
+    assert scorecard.seed_results("knn_mnist") is None
 
 
 def test_every_committed_seeds_run_has_five_seeds_and_seed_0_is_its_chapters_result():

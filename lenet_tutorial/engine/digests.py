@@ -1,0 +1,85 @@
+"""The engine's fingerprints: a digest of each network's weights after 2,000 per-pattern steps.
+
+Each network is initialised from seed 0, its curvature estimated on the first 500 training
+digits, then trained on the first 2,000 (USPS for the 1989 network and LeNet-1, MNIST for
+LeNet-4 and LeNet-5) one pattern at a time, in the data set's order; the SN2.8 variant of the
+1989 network updates its curvature at every pattern instead. The SHA-256 of the float32
+weights is the digest. If any operation rounded differently on some machine, a digest would
+differ: ``python -m lenet_tutorial engine-digests`` prints them, and a test compares them with
+:data:`BOOK`, compiled for the test machine's processor and for a generic x86-64 one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from ..data import load_mnist, load_usps, mnist_to_lenet5, usps_to_lenet1
+from ..models import LeNet1, LeNet4, LeNet5, ZipCodeNet1989
+from .engine import Engine
+
+STEPS = 2_000
+CURVATURE_PATTERNS = 500
+
+
+@dataclass(frozen=True)
+class Case:
+    build: Callable[[], torch.nn.Module]
+    data: str  # "usps16", "usps28" or "mnist32"
+    criterion: str
+    eta: float
+    mu: float
+    gamma: float | None = None  # SN2.8's running average, else the 1998 estimate
+
+
+CASES = {
+    "zip1989": Case(ZipCodeNet1989, "usps16", "squared_error", 0.005, 1.0),
+    "zip1989-sn28": Case(ZipCodeNet1989, "usps16", "squared_error", 0.0005, 0.05, gamma=0.05),
+    "lenet1": Case(LeNet1, "usps28", "squared_error", 0.005, 1.0),
+    "lenet4": Case(LeNet4, "mnist32", "squared_error", 0.003, 1.0),
+    "lenet5": Case(LeNet5, "mnist32", "map", 0.0005, 1.0),
+}
+
+# The digests of the book's machine; every machine must print the same.
+BOOK = {
+    "zip1989": "bca645f70722846922fe63f3ad92d0dbedb57ba2525f8fbcf9ced22990bd61d4",
+    "zip1989-sn28": "35aa44e7aa2378c0aef8fea60033b00b9b6f2848a3dd992ea53e8bce4233c249",
+    "lenet1": "c6502be3e1146428f12a56a6b1389bae3c6ca5fd159023a0fd5c9347592dfd38",
+    "lenet4": "81dc88370d5e644493a8bea3eb74b0f1470a86fe3e3828b787ea4e04269cfdd2",
+    "lenet5": "7a055f39cb156dab02a62ac8c83bc8131dd834c56c3f293b932948a906d556f6",
+}
+
+
+def training_digits(kind: str, data_dir=None) -> tuple[torch.Tensor, torch.Tensor]:
+    if kind.startswith("usps"):
+        images, labels = load_usps("train", data_dir=data_dir)
+        images = images if kind == "usps16" else usps_to_lenet1(images)
+    else:
+        images, labels = load_mnist("train", data_dir=data_dir)
+        images = mnist_to_lenet5(images)
+    return images[:STEPS], labels[:STEPS]
+
+
+def digest(name: str, data_dir=None) -> str:
+    """The SHA-256 of network ``name``'s float32 weights after its 2,000 steps."""
+    case = CASES[name]
+    images, labels = training_digits(case.data, data_dir)
+    torch.manual_seed(0)
+    engine = Engine(case.build(), tuple(images.shape[1:]), criterion=case.criterion)
+    x, y = engine.images(images), engine.labels(labels, len(images))
+    order = np.arange(STEPS)
+    h = engine.curvature(x, order[:CURVATURE_PATTERNS])
+    if case.gamma is None:
+        engine.train_pass(x, y, order, engine.steps(case.eta, case.mu, h))
+    else:
+        engine.h[:] = h
+        engine.running_pass(x, y, order, case.eta, case.mu, case.gamma)
+    return hashlib.sha256(engine.theta.tobytes()).hexdigest()
+
+
+def digests(data_dir=None) -> dict[str, str]:
+    return {name: digest(name, data_dir) for name in CASES}

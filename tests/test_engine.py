@@ -1,0 +1,262 @@
+"""The compiled engine computes what the PyTorch modules define, and refuses what it cannot.
+
+In double precision every output, every gradient and every curvature h_kk of
+``sdlm.hessian_diagonal`` equals PyTorch's to 1e-12 of its largest value, layer by layer and
+for each historical network; a few per-pattern SDLM steps equal the ``train_with_sdlm`` path.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from lenet_tutorial import sdlm
+from lenet_tutorial.engine import Engine, UnsupportedLayer, elementary
+from lenet_tutorial.engine.training import Estimate, RunningAverage, train
+from lenet_tutorial.layers import ConnectedConv2d, FullyConnected, ScaledTanh, SubsamplingLayer
+from lenet_tutorial.losses import MAPLoss, TargetMSELoss
+from lenet_tutorial.models import LeNet1, LeNet4, LeNet5, ZipCodeNet1989
+from lenet_tutorial.models.zipcode1989 import BACKGROUND, PADDING
+from lenet_tutorial.rbf import EuclideanRBF
+
+NETWORKS = {
+    "zip1989": (ZipCodeNet1989, (1, 16, 16)),
+    "lenet1": (LeNet1, (1, 28, 28)),
+    "lenet4": (LeNet4, (1, 32, 32)),
+    "lenet5": (LeNet5, (1, 32, 32)),
+}
+
+
+def relative(ours, theirs) -> float:
+    theirs = np.asarray(theirs, dtype=np.float64)
+    return float(np.abs(np.asarray(ours) - theirs).max() / max(np.abs(theirs).max(), 1e-300))
+
+
+def compare(model: nn.Sequential, input_shape, n=5, seed=1):
+    """Outputs, gradients and curvatures of ``model`` (double) by the engine and by PyTorch."""
+    rbf = isinstance(list(model.children())[-1], EuclideanRBF)
+    engine = Engine(model, input_shape, criterion="map" if rbf else "squared_error", dtype=np.float64)
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.rand(n, *input_shape, generator=generator, dtype=torch.float64) * 2 - 1
+    n_out = engine.net.n_outputs
+    y = torch.randint(0, n_out, (n,), generator=generator)
+    if rbf:
+        loss = MAPLoss(0.1, model[-1])
+        below = nn.Sequential(*list(model.children())[:-1])
+        curvature = sdlm.hessian_diagonal(below, x, loss.f6_curvature)
+    else:
+        loss = TargetMSELoss(num_classes=n_out, outputs="sum")
+        curvature = sdlm.hessian_diagonal(model, x, loss.output_curvature)
+    model.zero_grad()
+    value = loss(model(x), y) * n  # the engine sums over patterns
+    value.backward()
+    total, grad = engine.gradient(x, y)
+    grads = engine.net.in_pytorch_layout(grad)
+    h = engine.net.in_pytorch_layout(engine.curvature(x))
+    assert relative(engine.outputs(x), model(x).detach()) < 1e-12
+    assert total == pytest.approx(value.item(), rel=1e-12)
+    for name, p in model.named_parameters():
+        assert relative(grads[name], p.grad) < 1e-12, name
+        assert relative(h[name], curvature[p]) < 1e-12, name
+    return engine
+
+
+@pytest.mark.parametrize(
+    "layers, input_shape",
+    [
+        (
+            [
+                ConnectedConv2d(
+                    3,
+                    4,
+                    3,
+                    [[True, False, True, True], [False, True, True, False], [True, True, False, True]],
+                )
+            ],
+            (3, 7, 6),
+        ),
+        ([ConnectedConv2d(2, 3, 3, stride=2, bias="unit", output_size=(3, 3))], (2, 7, 7)),
+        (
+            [
+                nn.ConstantPad2d(PADDING, BACKGROUND),
+                ConnectedConv2d(1, 2, 5, stride=2, bias="unit", output_size=(8, 8)),
+            ],
+            (1, 16, 16),
+        ),
+        ([SubsamplingLayer(4)], (4, 6, 8)),
+        ([SubsamplingLayer(6, in_maps=3)], (3, 4, 4)),  # LeNet-4's maps in pairs
+        ([ConnectedConv2d(4, 5, 3)], (4, 3, 3)),  # a kernel over its whole input: stored as fully connected
+        ([nn.Flatten(), FullyConnected(12, 7), ScaledTanh()], (1, 3, 4)),
+        ([nn.Flatten(), FullyConnected(20, 84), ScaledTanh(), EuclideanRBF()], (1, 4, 5)),
+    ],
+    ids=[
+        "table",
+        "stride-unit-bias",
+        "padding",
+        "subsampling",
+        "pairs",
+        "whole-kernel",
+        "full-squash",
+        "rbf-map",
+    ],
+)
+def test_each_layer_equals_pytorch_in_double_precision(layers, input_shape):
+    torch.manual_seed(0)
+    flat = [] if isinstance(layers[-1], EuclideanRBF) else [nn.Flatten()]  # the criteria read vectors
+    compare(nn.Sequential(*layers, *flat).double(), input_shape)
+
+
+@pytest.mark.parametrize("name", NETWORKS)
+def test_each_network_equals_pytorch_in_double_precision(name):
+    build, input_shape = NETWORKS[name]
+    torch.manual_seed(0)
+    compare(build().double(), input_shape, n=3)
+
+
+@pytest.mark.parametrize("name, batch", [("zip1989", 1), ("lenet5", 1), ("lenet1", 8)])
+def test_per_pattern_steps_and_summed_batches_equal_the_train_with_sdlm_path(name, batch):
+    build, input_shape = NETWORKS[name]
+    generator = torch.Generator().manual_seed(3)
+    x = torch.rand(40, *input_shape, generator=generator, dtype=torch.float64) * 2 - 1
+    y = torch.randint(0, 10, (40,), generator=generator)
+    torch.manual_seed(0)
+    reference = build().double()
+    torch.manual_seed(0)
+    ours = build().double()
+    if name == "lenet5":
+        loss, criterion = MAPLoss(0.1, reference.output), "map"
+        curvature = (reference.features, loss.f6_curvature)
+    else:
+        loss, criterion = TargetMSELoss(outputs="sum"), "squared_error"
+        curvature = (reference, loss.output_curvature)
+    rate = 0.002
+    sdlm.train_with_sdlm(
+        reference, (x, y), loss_fn=loss, curvature=curvature, mu=0.5, batch_size=batch, passes=2,
+        generator=torch.Generator().manual_seed(5), schedule_factor=rate / 0.0005, curvature_patterns=10,
+        progress=False,
+    )  # fmt: skip
+    train(
+        ours, (x, y), criterion=criterion, passes=2, schedule=lambda epoch: rate, mu=0.5, batch_size=batch,
+        curvature=Estimate(patterns=10), generator=torch.Generator().manual_seed(5), dtype=np.float64,
+    )  # fmt: skip
+    for (name_, p), q in zip(reference.named_parameters(), ours.parameters()):
+        assert relative(q.detach(), p.detach()) < 1e-11, name_
+
+
+def test_the_running_average_of_sn28_learns():
+    build, input_shape = NETWORKS["zip1989"]
+    generator = torch.Generator().manual_seed(0)
+    x = torch.rand(200, *input_shape, generator=generator) * 2 - 1
+    y = x.flatten(1)[:, :10].argmax(1)  # a rule the network can learn
+    torch.manual_seed(0)
+    model = build()
+    before = [p.detach().clone() for p in model.parameters()]
+    history = train(model, (x, y), criterion="squared_error", passes=3, schedule=lambda e: 0.0005, mu=0.05,
+                    curvature=RunningAverage(gamma=0.05), order="dataset")  # fmt: skip
+    assert all(not torch.equal(a, b) for a, b in zip(before, model.parameters()))  # written back
+    losses = history["train_loss"]
+    assert losses[2] < losses[1] < losses[0]
+
+
+def test_a_frozen_parameter_is_not_trained():
+    torch.manual_seed(0)
+    model = LeNet1()
+    model.h2.requires_grad_(False)
+    frozen = model.h2.weight.detach().clone()
+    x, y = torch.rand(20, 1, 28, 28) * 2 - 1, torch.randint(0, 10, (20,))
+    train(model, (x, y), criterion="squared_error", passes=1, schedule=lambda e: 0.01, mu=0.1)
+    assert torch.equal(model.h2.weight, frozen) and not torch.equal(model.h3.weight, LeNet1().h3.weight)
+
+
+def test_the_engine_reads_back_what_it_writes():
+    torch.manual_seed(0)
+    model = LeNet5()
+    engine = Engine(model, (1, 32, 32), criterion="map")
+    engine.theta[:] = np.arange(engine.theta.size, dtype=np.float32) / 1e4
+    twin = LeNet5()
+    engine.write(twin)
+    again = Engine(twin, (1, 32, 32), criterion="map")
+    assert np.array_equal(again.theta, engine.theta)
+
+
+def test_float32_training_is_close_to_double_precision():
+    build, input_shape = NETWORKS["lenet5"]
+    torch.manual_seed(0)
+    model = build()
+    x = torch.rand(8, *input_shape) * 1.275 - 0.1
+    single = Engine(model, input_shape, criterion="map").outputs(x)
+    double = Engine(model.double(), input_shape, criterion="map", dtype=np.float64).outputs(x)
+    assert relative(single, double) < 1e-5
+
+
+def test_a_max_pooling_network_is_refused_with_its_layer_name():
+    model = nn.Sequential()
+    model.add_module("c1", ConnectedConv2d(1, 2, 3))
+    model.add_module("pool", nn.MaxPool2d(2))
+    with pytest.raises(UnsupportedLayer, match="'pool', a MaxPool2d"):
+        Engine(model, (1, 8, 8))
+
+
+def test_wrong_inputs_are_refused_before_any_compiled_code_runs():
+    engine = Engine(ZipCodeNet1989(), (1, 16, 16))
+    with pytest.raises(ValueError, match=r"images of shape \[N, 1, 16, 16\]"):
+        engine.outputs(torch.zeros(3, 1, 28, 28))
+    with pytest.raises(ValueError, match="NaN"):
+        engine.outputs(torch.full((2, 16, 16), float("nan")))
+    with pytest.raises(ValueError, match="labels must lie in 0..9"):
+        engine.gradient(torch.zeros(2, 16, 16), torch.tensor([3, 10]))
+    with pytest.raises(ValueError, match="expected 2 labels"):
+        engine.gradient(torch.zeros(2, 16, 16), torch.tensor([3]))
+    with pytest.raises(ValueError, match="MAP criterion"):
+        Engine(ZipCodeNet1989(), (1, 16, 16), criterion="map")
+    with pytest.raises(ValueError, match="does not fit"):
+        Engine(LeNet5(), (1, 3, 3), criterion="map")
+
+
+def test_the_elementary_functions_are_accurate_to_a_few_units_in_the_last_place():
+    rng = np.random.default_rng(0)
+    for f, g, xs in (
+        (elementary.exp, math.exp, rng.uniform(-50, 50, 2000)),
+        (
+            elementary.tanh,
+            math.tanh,
+            np.concatenate([rng.uniform(-25, 25, 2000), rng.uniform(-1e-6, 1e-6, 200)]),
+        ),
+        (elementary.log, math.log, rng.uniform(1e-6, 1e6, 2000)),
+    ):
+        worst = max(abs(f(float(v)) - g(float(v))) / abs(g(float(v))) for v in xs if g(float(v)))
+        assert worst < 1e-15, f.__name__
+
+
+def test_a_layers_squashing_has_the_bits_of_the_scalar_tanh():
+    x = np.random.default_rng(1).normal(0, 5, 3000)
+    y, derivative = np.zeros_like(x), np.zeros_like(x)
+    elementary.squash_array(x, y, derivative, 1.0, 1.0, np.zeros((2, len(x))), np.zeros(len(x), np.int64))
+    assert all(elementary.tanh(float(v)) == t for v, t in zip(x, y))
+
+
+@pytest.mark.parametrize("processor", ["host", "generic"])
+def test_the_digests_are_the_books_on_this_processor_and_on_a_generic_one(processor, data_dir):
+    # 2,000 per-pattern steps of each network: one rounding done differently anywhere would
+    # change a digest. "generic": compiled for the plainest x86-64 (SSE2), as if on another machine.
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "LENET_TUTORIAL_DATA": str(data_dir)}
+    if processor == "generic":
+        env["NUMBA_CPU_NAME"] = "generic"
+    result = subprocess.run(
+        [sys.executable, "-m", "lenet_tutorial", "engine-digests", "--check"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    from lenet_tutorial.engine.digests import BOOK
+
+    assert result.stdout.split() == [token for name, value in BOOK.items() for token in (name, value)]
