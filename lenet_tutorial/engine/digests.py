@@ -46,11 +46,11 @@ CASES = {
 
 # The digests of the book's machine; every machine must print the same.
 BOOK = {
-    "zip1989": "bca645f70722846922fe63f3ad92d0dbedb57ba2525f8fbcf9ced22990bd61d4",
-    "zip1989-sn28": "35aa44e7aa2378c0aef8fea60033b00b9b6f2848a3dd992ea53e8bce4233c249",
-    "lenet1": "c6502be3e1146428f12a56a6b1389bae3c6ca5fd159023a0fd5c9347592dfd38",
-    "lenet4": "81dc88370d5e644493a8bea3eb74b0f1470a86fe3e3828b787ea4e04269cfdd2",
-    "lenet5": "7a055f39cb156dab02a62ac8c83bc8131dd834c56c3f293b932948a906d556f6",
+    "zip1989": "91f713fcbb5f6834993aefc98766a4a83fb08fea4c0c4c2493bb7ea49aa2020e",
+    "zip1989-sn28": "682b7a5b2c322fb3816bed130ebbcf2f47bcfbf8bb6bae1ca9131fcda40b5332",
+    "lenet1": "6b544b6ee77df3a764435c225a08a935b350ae377b888ca58ded0bec062ae684",
+    "lenet4": "10c5d8e9e92c7e460d194b9ddcdcfd44941f11b8b406c32feec3007c2692e3d9",
+    "lenet5": "3bda9fc6cfb523090c902be0fab4ba8a28f288dafdbe27a0a2bdf38fb3a276d9",
 }
 
 

@@ -65,7 +65,7 @@ class Engine:
             h=np.zeros(p, dtype),
             hp=np.zeros(p, dtype),
             theta2=np.zeros(p, dtype),
-            part=np.zeros(max(widest, int(np.prod(self.net.input_shape))), dtype),
+            part=np.zeros(4 * max(widest, int(np.prod(self.net.input_shape))), dtype),
             scratch=np.zeros(max(n_out, 16), np.float64),
             work=np.zeros((2, widest), np.float64),
             bits=np.zeros(widest, np.int64),

@@ -89,11 +89,29 @@ def conv_forward(x, y, w, b, links, cin, h, wd, cout, oh, ow, k, s, unit_bias, a
         while link < links.shape[0] // 2 and links[2 * link] == o:
             source = X[links[2 * link + 1]]
             for ky in range(k):
-                for kx in range(k):
-                    weight = W[link, ky, kx]
-                    window = source[ky * wd + kx : ky * wd + kx + span]
+                row = ky * wd
+                if k == 5:  # a kernel row's five weights in one loop: the same additions, in order
+                    r0, r1, r2 = (
+                        source[row : row + span],
+                        source[row + 1 : row + 1 + span],
+                        source[row + 2 : row + 2 + span],
+                    )
+                    r3, r4 = source[row + 3 : row + 3 + span], source[row + 4 : row + 4 + span]
+                    w0, w1, w2, w3, w4 = (
+                        W[link, ky, 0],
+                        W[link, ky, 1],
+                        W[link, ky, 2],
+                        W[link, ky, 3],
+                        W[link, ky, 4],
+                    )
                     for p in range(span):  # independent outputs: vectorised
-                        a[p] += weight * window[p]
+                        a[p] = ((((a[p] + w0 * r0[p]) + w1 * r1[p]) + w2 * r2[p]) + w3 * r3[p]) + w4 * r4[p]
+                else:
+                    for kx in range(k):
+                        weight = W[link, ky, kx]
+                        window = source[row + kx : row + kx + span]
+                        for p in range(span):
+                            a[p] += weight * window[p]
             link += 1
         for oy in range(oh):
             for ox in range(ow):
@@ -101,12 +119,61 @@ def conv_forward(x, y, w, b, links, cin, h, wd, cout, oh, ow, k, s, unit_bias, a
 
 
 @njit(**JIT)
-def conv_backward(x, dy, dx, w, gw, gb, links, cin, h, wd, cout, oh, ow, k, s, unit_bias, need_dx, spread):
+def correlation(source, gradients, kernel_gradient, running, oh, ow, k, s, wd, offsets):
+    """kernel_gradient[ky, kx] += sum over the outputs of gradient x the input under (ky, kx):
+    each output adds its gradient times its window of input to ``running``, one running sum per
+    offset in the window, in the outputs' order."""
+    running[:] = 0.0
+    for oy in range(oh):
+        ox = 0
+        while ox + 5 <= ow:  # five outputs of a row in one loop: the same additions, in order
+            base = oy * s * wd + ox * s
+            x0, x1, x2 = (
+                source[base : base + offsets],
+                source[base + s : base + s + offsets],
+                source[base + 2 * s : base + 2 * s + offsets],
+            )
+            x3, x4 = (
+                source[base + 3 * s : base + 3 * s + offsets],
+                source[base + 4 * s : base + 4 * s + offsets],
+            )
+            g0, g1, g2, g3, g4 = (
+                gradients[oy, ox],
+                gradients[oy, ox + 1],
+                gradients[oy, ox + 2],
+                gradients[oy, ox + 3],
+                gradients[oy, ox + 4],
+            )
+            for q in range(offsets):
+                running[q] = ((((running[q] + g0 * x0[q]) + g1 * x1[q]) + g2 * x2[q]) + g3 * x3[q]) + g4 * x4[
+                    q
+                ]
+            ox += 5
+        while ox < ow:
+            gradient = gradients[oy, ox]
+            base = oy * s * wd + ox * s
+            window = source[base : base + offsets]
+            for q in range(offsets):
+                running[q] += gradient * window[q]
+            ox += 1
+    for ky in range(k):
+        for kx in range(k):
+            kernel_gradient[ky, kx] += running[ky * wd + kx]
+
+
+@njit(**JIT)
+def conv_backward(x, dy, dx, w, gw, gb, links, cin, h, wd, cout, oh, ow, k, s, unit_bias, need_dx, scratch):
     """Add the gradients of the kernels and biases to ``gw``, ``gb``; add dE/dx to ``dx``.
 
-    dE/dy of each map is first spread to its outputs' positions in the input map (zeros in
-    between, ``spread``): a kernel weight's gradient is then one dot product with a stretch of
-    the input map, and its share of dE/dx one vectorised stretch added to dx.
+    dE/dy of each map is first spread to its outputs' positions in the input map, with zeros in
+    between and a margin of zeros on each side (``scratch``). Then dE/dx is a convolution of
+    that spread with the kernel turned round, computed like the forward pass: one long
+    vectorised loop per kernel row. A kernel weight's gradient is a sum over the map's outputs:
+    for large maps, one dot product of the spread gradients with a stretch of the input map; for
+    small or strided maps, where the outputs are few, each output adds its gradient times the
+    window of input under it to a row of running sums, one per offset in the window (a
+    correlation), and the kernel's weights read their offsets off it. Which one depends on the
+    layer's sizes only.
     """
     X = x.reshape((cin, h * wd))
     dX = dx.reshape((cin, h * wd))
@@ -114,10 +181,15 @@ def conv_backward(x, dy, dx, w, gw, gb, links, cin, h, wd, cout, oh, ow, k, s, u
     W = w.reshape((-1, k, k))
     gW = gw.reshape((-1, k, k))
     span = (oh - 1) * s * wd + (ow - 1) * s + 1
-    g = spread[:span]
+    offsets = (k - 1) * wd + k  # the window's extent in the flattened input map
+    margin = offsets - 1
+    correlate = oh * ow * offsets <= 2 * k * k * span
+    padded = scratch[: margin + h * wd + margin]
+    g = padded[margin : margin + span]
+    running = scratch[2 * margin + h * wd : 2 * margin + h * wd + offsets]
+    padded[:] = 0.0
     link = 0
     for o in range(cout):
-        g[:] = 0.0
         for oy in range(oh):
             for ox in range(ow):
                 g[oy * s * wd + ox * s] = dY[o, oy, ox]
@@ -131,17 +203,47 @@ def conv_backward(x, dy, dx, w, gw, gb, links, cin, h, wd, cout, oh, ow, k, s, u
         while link < links.shape[0] // 2 and links[2 * link] == o:
             i = links[2 * link + 1]
             source = X[i]
-            target = dX[i]
-            for ky in range(k):
-                for kx in range(k):
-                    start = ky * wd + kx
-                    gW[link, ky, kx] += dot(g, source[start : start + span], span)
-                    if need_dx:
-                        weight = W[link, ky, kx]
-                        window = target[start : start + span]
-                        for p in range(span):
-                            window[p] += weight * g[p]
+            if correlate:
+                correlation(source, dY[o], gW[link], running, oh, ow, k, s, wd, offsets)
+            else:
+                for ky in range(k):
+                    for kx in range(k):
+                        start = ky * wd + kx
+                        gW[link, ky, kx] += dot(g, source[start : start + span], span)
+            if need_dx:
+                # dx[q] += sum over the kernel of w[ky, kx] g[q - ky wd - kx]: g read backwards
+                target = dX[i]
+                n = h * wd
+                for ky in range(k):
+                    row = margin - ky * wd
+                    if k == 5:
+                        g0, g1, g2 = (
+                            padded[row : row + n],
+                            padded[row - 1 : row - 1 + n],
+                            padded[row - 2 : row - 2 + n],
+                        )
+                        g3, g4 = padded[row - 3 : row - 3 + n], padded[row - 4 : row - 4 + n]
+                        w0, w1, w2, w3, w4 = (
+                            W[link, ky, 0],
+                            W[link, ky, 1],
+                            W[link, ky, 2],
+                            W[link, ky, 3],
+                            W[link, ky, 4],
+                        )
+                        for q in range(n):
+                            target[q] = (
+                                (((target[q] + w0 * g0[q]) + w1 * g1[q]) + w2 * g2[q]) + w3 * g3[q]
+                            ) + w4 * g4[q]
+                    else:
+                        for kx in range(k):
+                            weight = W[link, ky, kx]
+                            shifted = padded[row - kx : row - kx + n]
+                            for q in range(n):
+                                target[q] += weight * shifted[q]
             link += 1
+        for oy in range(oh):  # the zeros back, for the next map
+            for ox in range(ow):
+                g[oy * s * wd + ox * s] = 0.0
 
 
 # -- Fully connected layers (and a convolution whose kernel covers its whole input) ---------
