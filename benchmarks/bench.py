@@ -54,7 +54,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import shutil
 import statistics
@@ -69,6 +68,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 
+from lenet_tutorial import reproducibility
 from lenet_tutorial.backprop import LeNet5Backprop
 from lenet_tutorial.data import load_mnist, load_usps, mnist_to_lenet5, usps_to_lenet1
 from lenet_tutorial.data.preprocess import LENET5_BACKGROUND, LENET5_FOREGROUND
@@ -305,35 +305,35 @@ def lenet5_epoch(gflops: float) -> dict:
     }
 
 
-def cpu_model() -> str:
-    """The processor's name as Linux reports it (``/proc/cpuinfo``), else what ``platform`` knows."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
+def provenance() -> dict:
+    """What a measurement depends on, recorded by the run itself: the commit measured (and
+    whether the working tree differed from it), when the run started, and the machine
+    (:func:`lenet_tutorial.reproducibility.machine`: processor, vector features, PyTorch's CPU
+    kernels, library versions, threads). Two machines with the same operating system can
+    differ twofold: PyTorch's kernels use the widest vector instructions the processor has."""
 
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        except (OSError, subprocess.CalledProcessError):
+            return ""
 
-def machine() -> dict:
-    """What a result depends on. Two machines with the same operating system string can differ
-    twofold: PyTorch's CPU kernels use the widest vector instructions the processor has
-    (``cpu_capability``: AVX512, AVX2 or DEFAULT), and the matrix-multiply rate follows."""
     return {
-        "python": platform.python_version(),
-        "torch": torch.__version__,
-        "platform": platform.platform(),
-        "processor": cpu_model(),
-        "cpu_capability": torch.backends.cpu.get_cpu_capability(),
+        "commit": git("rev-parse", "HEAD").strip() or None,
+        "uncommitted_changes": bool(git("status", "--porcelain", "--untracked-files=no").strip()),
+        "started": _now(),
+        "machine": reproducibility.machine(),
         "cpus": os.cpu_count(),
-        "threads": torch.get_num_threads(),
     }
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 def quick() -> dict:
     seed_everything(0)
-    result = {"machine": machine(), "models": {}}
+    result = {"provenance": provenance(), "models": {}}
     for name, case in CASES.items():
         sizes = sorted({1, case.chapter_batch})
         result["models"][name] = {str(b): throughput(case, b) for b in sizes}
@@ -344,6 +344,7 @@ def quick() -> dict:
     one_core = core_gflops()
     result["core_gflops"] = round(one_core, 1)
     result.update(lenet5_paper_schedule(one_core))
+    result["provenance"]["finished"] = _now()
     return result
 
 
@@ -380,7 +381,7 @@ def run_notebook(path: str) -> None:
 
 
 def book(thread_counts=(2, 1), names: list[str] | None = None) -> dict:
-    result = {"machine": machine(), "chapters": {}, "total_s": {}}
+    result = {"provenance": provenance(), "chapters": {}, "total_s": {}}
     with tempfile.TemporaryDirectory() as scratch:
         for threads in thread_counts:
             total = 0.0
@@ -419,6 +420,7 @@ def book(thread_counts=(2, 1), names: list[str] | None = None) -> dict:
                     flush=True,
                 )
             result["total_s"][f"{threads}_threads"] = round(total, 1)
+    result["provenance"]["finished"] = _now()
     return result
 
 

@@ -151,3 +151,11 @@ def test_no_notebook_cell_relies_on_a_trailing_semicolon():
         for cell in json.loads(path.read_text())["cells"]:
             if cell["cell_type"] == "code" and "".join(cell["source"]).strip():
                 assert not "".join(cell["source"]).rstrip().endswith(";"), path
+
+
+def test_readme_is_a_newcomers_page():
+    """Under 1,000 words, and no diary: how a number was obtained belongs on the Status page."""
+    readme = (ROOT / "README.md").read_text()
+    assert len(readme.split()) <= 1000
+    for diary in ("this afternoon", "UTC", "this session", "in a faster hour", "yesterday"):
+        assert diary not in readme, diary
