@@ -73,12 +73,12 @@ from lenet_tutorial.backprop import LeNet5Backprop
 from lenet_tutorial.data import load_mnist, load_usps, mnist_to_lenet5, usps_to_lenet1
 from lenet_tutorial.data.preprocess import LENET5_BACKGROUND, LENET5_FOREGROUND
 from lenet_tutorial.engine import Engine
-from lenet_tutorial.lenet4_recipe import FIRST_BATCH as LENET4_BATCH
-from lenet_tutorial.lenet5_recipe import FIRST_BATCH as LENET5_BATCH
-from lenet_tutorial.lenet5_recipe import J
 from lenet_tutorial.losses import MAPLoss, TargetMSELoss
 from lenet_tutorial.models import LeNet1, LeNet4, LeNet5, ZipCodeNet1989
 from lenet_tutorial.models.summary import layer_counts
+from lenet_tutorial.recipes.lenet4 import FIRST_BATCH as LENET4_BATCH
+from lenet_tutorial.recipes.lenet5 import FIRST_BATCH as LENET5_BATCH
+from lenet_tutorial.recipes.lenet5 import J
 from lenet_tutorial.reproducibility import seed_everything
 from lenet_tutorial.sdlm import SDLM
 from lenet_tutorial.train import one_pass

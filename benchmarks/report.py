@@ -30,16 +30,37 @@ def _load(name: str) -> dict | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
-def _machine(m: dict) -> str:
-    # files measured before bench.py recorded the processor hold only its architecture
-    if "cpu_capability" in m:
-        processor = f"processor {m['processor']} with {m['cpu_capability']} kernels"
-    else:
-        processor = "processor not recorded"
-    return (
-        f"Python {m['python']}, PyTorch {m['torch']}, {m['platform']}, "
-        f"{processor}, {m['cpus']} CPUs visible, {m['threads']} threads"
+NOT_RECORDED = "not recorded"
+
+
+def provenance_table(result: dict) -> list[str]:
+    """Where and when a result file was measured, as the fields the run recorded itself
+    (files from before ``bench.py`` recorded them hold a few machine fields only)."""
+    p = result.get("provenance") or {"machine": result.get("machine", {})}
+    m = p.get("machine", {})
+    torch_kernels = m.get("torch_cpu_capability") or m.get("cpu_capability")
+    versions = ", ".join(
+        f"{name} {m[key]}"
+        for name, key in (("Python", "python"), ("PyTorch", "torch"), ("numba", "numba"))
+        if m.get(key)
     )
+    started, finished = p.get("started"), p.get("finished")
+    commit = p.get("commit")
+    if commit and p.get("uncommitted_changes"):
+        commit += " (with uncommitted changes)"
+    fields = [
+        ("commit", commit),
+        ("measured", f"{started} to {finished}" if started and finished else None),
+        ("processor", m.get("processor") if "cpu_id" in m or "cpu_capability" in m else None),
+        ("processor id (vendor, family, model, stepping)", m.get("cpu_id")),
+        ("vector instructions", m.get("vector_features")),
+        ("PyTorch's CPU kernels", torch_kernels),
+        ("versions", versions or None),
+        ("threads", m.get("threads")),
+    ]
+    return ["| field | value |", "|---|---|"] + [
+        f"| {name} | {NOT_RECORDED if value in (None, '') else value} |" for name, value in fields
+    ]
 
 
 def speed_section(speed: dict | None) -> list[str]:
@@ -47,8 +68,11 @@ def speed_section(speed: dict | None) -> list[str]:
     if speed is None:
         return lines + ["Not measured yet: run `python benchmarks/bench.py --json`.", ""]
     lines += [
-        f"Measured with `python benchmarks/bench.py --json` ({_machine(speed['machine'])}). One training",
-        "step — forward, backward and the SDLM update with its per-parameter steps — timed several",
+        "Measured with `python benchmarks/bench.py --json`:",
+        "",
+        *provenance_table(speed),
+        "",
+        "One training step — forward, backward and the SDLM update with its per-parameter steps — timed several",
         "ways on the same patterns, alternating, median of 5 runs each. *Engine*: at batch size 1 (the",
         "papers' per-pattern updates), the compiled engine of the page *The engine* (one thread); at a",
         "chapter's mini-batch size, the package's PyTorch loop (data pre-processed once into tensors,",
@@ -98,18 +122,21 @@ def book_section(book: dict | None) -> list[str]:
     if book is None:
         return lines + ["Not measured yet: run `python benchmarks/bench.py --book --json`.", ""]
     lines += [
-        f"Each chapter executed in a fresh kernel, as CI executes it ({_machine(book['machine'])}),",
-        "with 2 threads and with 1 (the size of a Binder machine); a dash marks a setting not run.",
+        "Each chapter executed in a fresh kernel, as CI executes it, from an empty cache of trained",
+        "networks, with 2 threads and with 1 (the size of a Binder machine), in one run of",
+        "`python benchmarks/bench.py --book --json`; a dash marks a setting that run did not make.",
         "Peak memory is the kernel's largest resident size.",
         "",
-        "| chapter | 2 threads (s) | 1 thread (s) | peak memory, 1 thread (MB) |",
+        *provenance_table(book),
+        "",
+        "| chapter | 2 threads (s) | 1 thread (s) | peak memory (MB) |",
         "|---|---|---|---|",
     ]
     for name, runs in book["chapters"].items():
         two, one = runs.get("2_threads", {}), runs.get("1_threads", {})
+        peak = max((run["peak_mb"] for run in (two, one) if "peak_mb" in run), default=None)
         lines.append(
-            f"| `{name}` | {_number(two.get('seconds'))} | {_number(one.get('seconds'))} | "
-            f"{_number(one.get('peak_mb'))} |"
+            f"| `{name}` | {_number(two.get('seconds'))} | {_number(one.get('seconds'))} | {_number(peak)} |"
         )
     totals = book["total_s"]
     two, one = totals.get("2_threads"), totals.get("1_threads")
@@ -117,8 +144,6 @@ def book_section(book: dict | None) -> list[str]:
         f"| **total** | {_number(two and two / 60, '.1f')} min | {_number(one and one / 60, '.1f')} min | |",
         "",
     ]
-    if book.get("note"):
-        lines += [book["note"], ""]
     return lines
 
 
@@ -138,18 +163,30 @@ def seeds_section() -> list[str]:
         "point at 1% error on MNIST's 10,000 digits, and about 0.5 points at 5% on USPS's 2,007",
         "(`zip1989`, `lenet1_usps`).",
         "",
-        "| experiment | test error by seed (%) | mean ± standard deviation (%) |",
-        "|---|---|---|",
+        "| experiment | test error by seed (%) | mean ± standard deviation (%) | PyTorch's CPU kernels, by seed |",
+        "|---|---|---|---|",
     ]
-    notes = []
     for path in files:
         s = json.loads(path.read_text())
         by_seed = ", ".join(f"{seed}: {error:.2f}" for seed, error in s["test_error_by_seed"].items())
         spread = f"{s['mean']:.2f} ± {s['std']:.2f}" if s["std"] is not None else f"{s['mean']:.2f}"
-        lines.append(f"| `{s['experiment']}` | {by_seed} | {spread} |")
-        if s.get("note"):  # how the runs were made, where not all alike
-            notes.append(f"- `{s['experiment']}`: {s['note']}")
-    return lines + [""] + (notes + [""] if notes else [])
+        lines.append(f"| `{s['experiment']}` | {by_seed} | {spread} | {_kernels_by_seed(s)} |")
+    return lines + [""]
+
+
+def _kernels_by_seed(seeds: dict) -> str:
+    """``kernels_by_seed`` of a seeds file, with runs of equal values merged ("1-4: AVX2")."""
+    kernels = seeds.get("kernels_by_seed")
+    if not kernels:
+        return NOT_RECORDED
+    groups: list[list] = []
+    for seed, value in kernels.items():
+        value = value or NOT_RECORDED
+        if groups and groups[-1][2] == value and int(seed) == int(groups[-1][1]) + 1:
+            groups[-1][1] = seed
+        else:
+            groups.append([seed, seed, value])
+    return ", ".join(f"{a}: {v}" if a == b else f"{a}-{b}: {v}" for a, b, v in groups)
 
 
 def render() -> str:

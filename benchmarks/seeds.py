@@ -18,10 +18,9 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import time
 
-import torch
-
-from lenet_tutorial.boosting import SummedCommittee, distorted_stream, second_net_patterns, third_net_patterns
+from lenet_tutorial import reproducibility
 from lenet_tutorial.data import (
     LENET5_BACKGROUND,
     load_mnist,
@@ -30,17 +29,16 @@ from lenet_tutorial.data import (
     mnist_to_lenet5,
     usps_to_lenet1,
 )
-from lenet_tutorial.distortions import DistortionStrength, distorter
-from lenet_tutorial.lenet1_mnist_recipe import train_lenet1_mnist
-from lenet_tutorial.lenet4_recipe import train_lenet4, trained_lenet4
-from lenet_tutorial.lenet5_recipe import train_lenet5
+from lenet_tutorial.distortions import distorter
 from lenet_tutorial.models import LeNet1
-from lenet_tutorial.modern_lenet5 import MODERN, PASSES, train_modern_lenet5
+from lenet_tutorial.recipes.boosted_lenet4 import train_boosted_lenet4
+from lenet_tutorial.recipes.lenet1_mnist import train_lenet1_mnist
+from lenet_tutorial.recipes.lenet4 import trained_lenet4
+from lenet_tutorial.recipes.lenet5 import train_lenet5
+from lenet_tutorial.recipes.modern_lenet5 import MODERN, PASSES, train_modern_lenet5
+from lenet_tutorial.recipes.zip1989 import train_as_in_1989, trained_zip1989
 from lenet_tutorial.rejection import rejection_for_error
 from lenet_tutorial.train import evaluate
-from lenet_tutorial.zip1989_recipe import train_as_in_1989, trained_zip1989
-
-FILTERED = 15_000  # as the boosting chapter
 
 
 def zip1989(train, test, seed):
@@ -74,17 +72,8 @@ def lenet4(train, test, seed):
 
 
 def boosted_lenet4(train, test, seed):
-    """The boosting chapter's pipeline; seed 0 uses the chapter's generators."""
-    net1 = trained_lenet4(train, test, seed=seed, progress=False)[0]
-    offset = 10 * seed
-    stream = distorted_stream(
-        *train, DistortionStrength(), torch.Generator().manual_seed(1 + offset), LENET5_BACKGROUND
-    )
-    set2, _ = second_net_patterns(net1, stream, FILTERED, torch.Generator().manual_seed(2 + offset))
-    net2 = train_lenet4(set2, test_data=test, seed=2 + offset, progress=False)[0]
-    set3, _ = third_net_patterns(net1, net2, stream, FILTERED)
-    net3 = train_lenet4(set3, test_data=test, seed=3 + offset, progress=False)[0]
-    return SummedCommittee([net1, net2, net3])
+    """The boosting chapter's pipeline; seed 0 is the chapter's run."""
+    return train_boosted_lenet4(train, test, seed=seed, progress=False)
 
 
 def modern_lenet5(train, test, seed):
@@ -129,6 +118,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     train, test = data_for(args.experiment)
     errors, train_errors, rejections = {}, {}, {}
     for seed in args.seeds:
@@ -153,6 +143,13 @@ def main() -> None:
         **({"reject_at_1pct_by_seed": rejections} if rejections else {}),
         "mean": round(statistics.mean(values), 2),
         "std": round(statistics.stdev(values), 2) if len(values) > 1 else None,
+        # every seed in this run, on this machine
+        "kernels_by_seed": {seed: reproducibility.machine()["torch_cpu_capability"] for seed in errors},
+        "provenance": {
+            "started": started,
+            "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "machine": reproducibility.machine(),
+        },
     }
     if args.json:
         print(json.dumps(summary))

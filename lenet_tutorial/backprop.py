@@ -31,9 +31,10 @@ import functools
 import torch
 import torch.nn.functional as F
 
-from .layers import SQUASH_AMPLITUDE, SQUASH_SLOPE, block_sums
+from .layers import SQUASH_AMPLITUDE, SQUASH_SLOPE
 from .losses import MAPLoss
 from .models.lenet5 import LeNet5
+from .speed import fast_block_sums
 
 
 @functools.cache
@@ -147,11 +148,11 @@ class LeNet5Backprop:
 
         # ---- forward, keeping what the backward pass needs: inputs, and t = tanh(S a) ----
         x, c1 = squashed(F.conv2d(images, c1_kernel, m.c1.bias))
-        s2_sums = block_sums(x)
+        s2_sums = fast_block_sums(x)
         x, s2 = squashed(torch.addcmul(per_map(m.s2.bias), s2_sums, per_map(m.s2.weight)))
         c3_input = x
         x, c3 = squashed(F.conv2d(x, c3_kernel, m.c3.bias))
-        s4_sums = block_sums(x)
+        s4_sums = fast_block_sums(x)
         x, s4 = squashed(torch.addcmul(per_map(m.s4.bias), s4_sums, per_map(m.s4.weight)))
         c5_input = x.view(n, 400)
         x, c5 = squashed(torch.addmm(m.c5.bias, c5_input, c5_matrix.T))

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 import torch
 
-from .distortions import check_square_images, warp
+from .data.affine import check_square_images, warp
 from .train import evaluate
 
 

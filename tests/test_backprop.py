@@ -7,9 +7,9 @@ import torch
 
 from lenet_tutorial.backprop import LeNet5Backprop, squash_constants, squashed, through_squash
 from lenet_tutorial.layers import SQUASH_AMPLITUDE, SQUASH_SLOPE
-from lenet_tutorial.lenet5_recipe import J
 from lenet_tutorial.losses import MAPLoss
 from lenet_tutorial.models import LeNet4, LeNet5
+from lenet_tutorial.recipes.lenet5 import J
 from lenet_tutorial.sdlm import SDLM
 from lenet_tutorial.train import train
 

@@ -125,31 +125,47 @@ def test_the_status_page_marks_a_run_not_made_with_a_dash():
     assert "nan" not in table
 
 
-def test_the_machine_record_names_the_processor_and_the_vector_kernels_pytorch_uses():
+def test_a_run_records_its_own_provenance_the_commit_the_time_and_the_machine():
     # the same operating system string hid a twofold difference in matrix-multiply rate
-    machine = bench.machine()
-    assert machine["processor"]
-    assert machine["cpu_capability"] == torch.backends.cpu.get_cpu_capability()
+    provenance = bench.provenance()
+    machine = provenance["machine"]
+    assert machine["processor"] and machine["cpu_id"]
+    assert machine["torch_cpu_capability"] == torch.backends.cpu.get_cpu_capability()
+    assert provenance["started"].endswith("Z")
     report = load("report")
-    shown = report._machine(machine)
-    assert machine["processor"] in shown and f"with {machine['cpu_capability']} kernels" in shown
-    older = {key: value for key, value in machine.items() if key != "cpu_capability"}
-    assert "processor not recorded" in report._machine(older)  # not the bare architecture
+    shown = "\n".join(
+        report.provenance_table({"provenance": {**provenance, "finished": provenance["started"]}})
+    )
+    assert (
+        machine["processor"] in shown
+        and f"| PyTorch's CPU kernels | {machine['torch_cpu_capability']} |" in shown
+    )
+    if provenance["commit"]:  # a git checkout
+        assert provenance["commit"] in shown
+    # a file from before the runs recorded themselves: the fields say so, nothing is guessed
+    older = "\n".join(report.provenance_table({"machine": {"processor": "x86_64", "threads": 2}}))
+    assert "| commit | not recorded |" in older and "| processor | not recorded |" in older
 
 
-def test_the_status_page_shows_how_a_seeds_table_was_made_where_its_file_says(tmp_path, monkeypatch):
+def test_the_results_files_hold_data_not_notes():
+    """How a number was obtained is a recorded field, never a paragraph in a results file."""
+    for path in (ROOT / "benchmarks" / "results").rglob("*.json"):
+        assert "note" not in json.loads(path.read_text()), path
+
+
+def test_the_status_page_shows_which_kernels_computed_each_seed(tmp_path, monkeypatch):
     report = load("report")
     (tmp_path / "seeds").mkdir()
-    results = {"test_error_by_seed": {"0": 1.0, "1": 1.2}, "mean": 1.1, "std": 0.14}
-    for name, note in (("lenet5", "seed 0 re-run on another machine"), ("lenet4", None)):
-        (tmp_path / "seeds" / f"{name}.json").write_text(
-            json.dumps({"experiment": name, **results, **({"note": note} if note else {})})
-        )
+    results = {"test_error_by_seed": {"0": 1.0, "1": 1.2, "2": 1.1}, "mean": 1.1, "std": 0.1}
+    kernels = {"0": "AVX512", "1": None, "2": None}
+    (tmp_path / "seeds" / "lenet5.json").write_text(
+        json.dumps({"experiment": "lenet5", **results, "kernels_by_seed": kernels})
+    )
+    (tmp_path / "seeds" / "lenet4.json").write_text(json.dumps({"experiment": "lenet4", **results}))
     monkeypatch.setattr(report, "RESULTS", tmp_path)
     section = report.seeds_section()
-    assert "| `lenet5` | 0: 1.00, 1: 1.20 | 1.10 ± 0.14 |" in section
-    assert "- `lenet5`: seed 0 re-run on another machine" in section
-    assert not any(line.startswith("- `lenet4`") for line in section)
+    assert "| `lenet5` | 0: 1.00, 1: 1.20, 2: 1.10 | 1.10 ± 0.10 | 0: AVX512, 1-2: not recorded |" in section
+    assert "| `lenet4` | 0: 1.00, 1: 1.20, 2: 1.10 | 1.10 ± 0.10 | not recorded |" in section
 
 
 def test_a_lenet5_step_is_counted_as_its_connections_forward_and_backward_and_its_update():

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from lenet_tutorial.data import DataFileError, files, load_mnist, load_usps
+from lenet_tutorial.data import DataFileError, files, load_mnist, load_usps, lookup
 from lenet_tutorial.data.mnist import parse_idx
 from lenet_tutorial.data.usps import parse_zip_text
 
@@ -26,12 +26,12 @@ def test_explicit_directory_comes_before_the_environment_variable(data_dir, tmp_
 
 def test_environment_variable_is_used(data_dir, monkeypatch):
     monkeypatch.setenv("LENET_TUTORIAL_DATA", str(data_dir))
-    assert files.locate("zip.test.gz", download=False) == data_dir / "usps" / "zip.test.gz"
+    assert lookup.locate("zip.test.gz", download=False) == data_dir / "usps" / "zip.test.gz"
 
 
 def test_flat_directory_layout_is_accepted(data_dir, tmp_path):
     shutil.copy(data_dir / "usps" / "zip.test.gz", tmp_path / "zip.test.gz")
-    assert files.locate("zip.test.gz", tmp_path, download=False) == tmp_path / "zip.test.gz"
+    assert lookup.locate("zip.test.gz", tmp_path, download=False) == tmp_path / "zip.test.gz"
 
 
 def test_missing_file_without_download_says_where_to_put_it(tmp_path, monkeypatch):
@@ -81,7 +81,7 @@ def test_unknown_split_and_file_names_are_refused():
     with pytest.raises(ValueError, match="split"):
         load_mnist("dev")
     with pytest.raises(DataFileError, match="unknown data file"):
-        files.locate("emnist.gz")
+        lookup.locate("emnist.gz")
 
 
 def test_idx_parser_checks_magic_number_and_size():

@@ -96,7 +96,7 @@ def test_wrong_shapes_are_refused():
 
 
 def test_sampling_grid_equals_pytorchs_affine_grid():
-    from lenet_tutorial.distortions import sampling_grid
+    from lenet_tutorial.data.affine import sampling_grid
 
     theta = random_affine_matrices(5, 16, DistortionStrength(), torch.Generator().manual_seed(0))
     expected = torch.nn.functional.affine_grid(theta, [5, 1, 16, 16], align_corners=False)

@@ -18,6 +18,7 @@ from lenet_tutorial.models import LeNet1, ZipCodeNet1989
 from lenet_tutorial.models.lenet1 import h3_table
 from lenet_tutorial.models.summary import layer_counts
 from lenet_tutorial.models.zipcode1989 import h2_table
+from lenet_tutorial.speed import fast_block_sums
 
 
 def by_name(rows):
@@ -151,27 +152,31 @@ def test_wrong_input_shapes_are_clear_errors():
 
 @pytest.mark.parametrize("batch", [1, 32])  # pooling below STRIDED_SUMS_FROM digits, additions above
 @pytest.mark.parametrize("channels_last", [False, True])
-def test_block_sums_without_autograd_are_average_pooling_times_four_bit_for_bit(channels_last, batch):
+def test_fast_block_sums_without_autograd_are_average_pooling_times_four_bit_for_bit(channels_last, batch):
     x = torch.randn(batch, 6, 28, 28, generator=torch.Generator().manual_seed(0))
     if channels_last:  # what a oneDNN convolution may hand over
         x = x.to(memory_format=torch.channels_last)
     with torch.no_grad():  # evaluation and the hand-written backward pass: strided additions
-        assert torch.equal(block_sums(x), F.avg_pool2d(x, 2) * 4)
+        assert torch.equal(fast_block_sums(x), F.avg_pool2d(x, 2) * 4)
 
 
-def test_block_sums_are_the_same_numbers_while_autograd_records():
+def test_fast_block_sums_are_the_same_numbers_while_autograd_records():
     x = torch.randn(32, 6, 28, 28, generator=torch.Generator().manual_seed(0))
     with torch.no_grad():
-        without_autograd = block_sums(x)
-    recorded = block_sums(x.requires_grad_(True))
+        without_autograd = fast_block_sums(x)
+    recorded = fast_block_sums(x.requires_grad_(True))
     assert recorded.requires_grad and torch.equal(recorded.detach(), without_autograd)
     (g,) = torch.autograd.grad(recorded, x, torch.ones_like(recorded))
     assert torch.equal(g, torch.ones_like(x))  # each input belongs to exactly one block
 
 
 @pytest.mark.parametrize("batch", [1, 16])  # both ways of summing
-def test_block_sums_add_every_value_of_each_block(batch):
+def test_block_sums_add_every_value_of_each_block_and_the_fast_ones_agree(batch):
     x = torch.arange(36.0).view(1, 1, 6, 6).repeat(batch, 1, 1, 1)
     expected = torch.tensor([[[[63.0, 90.0], [225.0, 252.0]]]]).repeat(batch, 1, 1, 1)
     with torch.no_grad():
         assert torch.equal(block_sums(x, 3), expected)
+        assert torch.equal(fast_block_sums(x, 3), expected)
+    real = torch.randn(batch, 6, 28, 28, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        assert torch.allclose(fast_block_sums(real), block_sums(real), rtol=1e-14, atol=1e-14)

@@ -6,10 +6,10 @@ import pytest
 import torch
 
 from lenet_tutorial.layers import SubsamplingLayer, count_parameters
-from lenet_tutorial.lenet4_recipe import train_lenet4
 from lenet_tutorial.models import LeNet4
 from lenet_tutorial.models.lenet4 import c3_table
 from lenet_tutorial.models.summary import layer_counts
+from lenet_tutorial.recipes.lenet4 import train_lenet4
 
 
 def test_lenet4_has_the_papers_262306_connections_and_50698_parameters_layer_by_layer():

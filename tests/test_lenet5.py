@@ -8,12 +8,12 @@ import pytest
 import torch
 
 from lenet_tutorial.layers import count_parameters
-from lenet_tutorial.lenet5_recipe import train_lenet5
 from lenet_tutorial.losses import MAPLoss
 from lenet_tutorial.models import LeNet5
 from lenet_tutorial.models.lenet5 import c3_table
 from lenet_tutorial.models.summary import layer_counts
 from lenet_tutorial.rbf import EuclideanRBF, digit_bitmaps
+from lenet_tutorial.recipes.lenet5 import train_lenet5
 from lenet_tutorial.sdlm import growing_batch_sizes, hessian_diagonal, paper_schedule_1998
 
 # (connections, trainable parameters) per layer, section II-B of the paper

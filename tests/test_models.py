@@ -87,7 +87,7 @@ def test_multiply_adds_count_one_per_connection_as_the_papers_count_cost():
     from lenet_tutorial.models.lenet4 import LeNet4
     from lenet_tutorial.models.lenet5 import LeNet5
     from lenet_tutorial.models.summary import multiply_adds
-    from lenet_tutorial.modern_lenet5 import MODERN, build
+    from lenet_tutorial.recipes.modern_lenet5 import MODERN, build
 
     assert multiply_adds(LeNet5(), (1, 32, 32)) == 340_908  # the paper's connection count
     assert multiply_adds(LeNet4(), (1, 32, 32)) == 262_306

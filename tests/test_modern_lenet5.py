@@ -6,11 +6,11 @@ import pytest
 import torch
 
 from lenet_tutorial.layers import count_parameters
-from lenet_tutorial.modern_lenet5 import (
+from lenet_tutorial.models.modern_lenet5 import ModernLeNet5
+from lenet_tutorial.recipes.modern_lenet5 import (
     CHANGES,
     MODERN,
-    Change,
-    ModernLeNet5,
+    LeNet5Change,
     build,
     make_optimizer,
     train_modern_lenet5,
@@ -61,7 +61,7 @@ def test_bad_input_and_settings_are_clear_errors():
     with pytest.raises(ValueError, match="probability"):
         ModernLeNet5(dropout=1.0)
     with pytest.raises(ValueError, match="optimizer"):
-        make_optimizer(Change("x", "", optimizer="lbfgs"), ModernLeNet5(), updates=10)
+        make_optimizer(LeNet5Change("x", "", optimizer="lbfgs"), ModernLeNet5(), updates=10)
 
 
 def test_the_one_cycle_rate_rises_to_its_peak_then_falls_to_almost_nothing():

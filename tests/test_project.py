@@ -159,3 +159,76 @@ def test_readme_is_a_newcomers_page():
     assert len(readme.split()) <= 1000
     for diary in ("this afternoon", "UTC", "this session", "in a faster hour", "yesterday"):
         assert diary not in readme, diary
+
+
+def package_modules() -> set[str]:
+    """Every module and sub-package of lenet_tutorial, as ``lenet_tutorial.x`` (one level down)."""
+    package = ROOT / "lenet_tutorial"
+    names = {p.stem for p in package.glob("*.py") if not p.stem.startswith("_")}
+    names |= {p.name for p in package.iterdir() if (p / "__init__.py").exists()}
+    return {f"lenet_tutorial.{name}" for name in names}
+
+
+def test_the_package_map_names_every_module():
+    import lenet_tutorial
+
+    listed = set(re.findall(r":mod:`(lenet_tutorial\.\w+)`", lenet_tutorial.__doc__))
+    assert listed == package_modules()
+
+
+def test_the_data_package_does_not_import_training_code_and_no_module_imports_itself_back():
+    """``data`` stands alone (a reader can load digits without the networks), and no two modules
+    import each other, directly or round a longer loop."""
+    import ast
+
+    package = ROOT / "lenet_tutorial"
+    graph = {}
+    for path in package.rglob("*.py"):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        is_package = path.name == "__init__.py"
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            if node.level:
+                base = module.split(".")
+                base = base[: len(base) - node.level + (1 if is_package else 0)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            elif (node.module or "").startswith("lenet_tutorial"):
+                target = node.module
+            else:
+                continue
+            # "from . import kernels" imports the module lenet_tutorial.engine.kernels
+            imported |= {(target, alias.name) for alias in node.names}
+        graph[module] = imported
+    modules = set(graph)
+    graph = {
+        m: {f"{t}.{name}" if f"{t}.{name}" in modules else t for t, name in pairs}
+        for m, pairs in graph.items()
+    }
+
+    def resolve(name):  # "lenet_tutorial.data.files" or a package's name
+        return name if name in modules else None
+
+    for module, imported in graph.items():
+        if module.startswith("lenet_tutorial.data"):
+            outside = {m for m in imported if not m.startswith("lenet_tutorial.data")}
+            assert not outside, f"{module} imports {outside}"
+    # cycles between modules (a package's __init__ importing its own modules is not one)
+    edges = {m: {resolve(t) for t in ts} - {None} for m, ts in graph.items()}
+
+    def reaches(start, goal, seen):
+        for nxt in edges.get(start, ()):
+            if nxt == goal:
+                return True
+            if nxt not in seen:
+                seen.add(nxt)
+                if reaches(nxt, goal, seen):
+                    return True
+        return False
+
+    for module in modules:
+        for target in edges[module]:
+            if module.startswith(target + ".") or target.startswith(module + "."):
+                continue  # a module and its own package
+            assert not reaches(target, module, {target}), f"{module} and {target} import each other"

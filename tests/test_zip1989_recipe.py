@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import torch
 
-from lenet_tutorial import lenet1_mnist_recipe
-from lenet_tutorial.lenet1_mnist_recipe import train_lenet1_mnist
 from lenet_tutorial.models import LeNet1
-from lenet_tutorial.zip1989_recipe import PASSES, train_as_in_1989, train_zip1989
+from lenet_tutorial.recipes import lenet1_mnist as lenet1_mnist_recipe
+from lenet_tutorial.recipes.lenet1_mnist import train_lenet1_mnist
+from lenet_tutorial.recipes.zip1989 import PASSES, train_as_in_1989, train_zip1989
 
 
 def _bright_rows(n: int, size: int) -> tuple[torch.Tensor, torch.Tensor]:

@@ -20,16 +20,16 @@ import torch
 from lenet_tutorial.backprop import LeNet5Backprop
 from lenet_tutorial.data import load_mnist, load_usps, mnist_to_lenet5
 from lenet_tutorial.distortions import distorter
-from lenet_tutorial.lenet4_recipe import train_lenet4
-from lenet_tutorial.lenet5_recipe import J, train_lenet5
 from lenet_tutorial.losses import MAPLoss
 from lenet_tutorial.models import LeNet5
-from lenet_tutorial.modern import CHANGES as ZIP_CHANGES
-from lenet_tutorial.modern import train_change
-from lenet_tutorial.modern_lenet5 import MODERN, train_modern_lenet5
 from lenet_tutorial.nearest_neighbour import knn_predict
+from lenet_tutorial.recipes.lenet4 import train_lenet4
+from lenet_tutorial.recipes.lenet5 import J, train_lenet5
+from lenet_tutorial.recipes.modern_lenet5 import MODERN, train_modern_lenet5
+from lenet_tutorial.recipes.zip1989 import train_zip1989
+from lenet_tutorial.recipes.zip1989_modern import CHANGES as ZIP_CHANGES
+from lenet_tutorial.recipes.zip1989_modern import train_change
 from lenet_tutorial.train import evaluate
-from lenet_tutorial.zip1989_recipe import train_zip1989
 
 MNIST_DIGITS, USPS_DIGITS = 4000, 300
 

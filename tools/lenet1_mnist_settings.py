@@ -17,8 +17,8 @@ import time
 
 from lenet_tutorial.data import load_mnist, mnist_to_16x16, usps_to_lenet1
 from lenet_tutorial.models import LeNet1
+from lenet_tutorial.recipes.squared_error import train_squared_error
 from lenet_tutorial.sdlm import growing_batch_sizes
-from lenet_tutorial.zip1989_recipe import train_squared_error
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Choose LeNet-4's step sizes on a validation split.
 
-The papers report LeNet-4's MNIST error but not its training. ``lenet_tutorial.lenet4_recipe``
+The papers report LeNet-4's MNIST error but not its training. ``lenet_tutorial.recipes.lenet4``
 fixes everything but two numbers: the factor on LeNet-5's schedule and the first batch
 size. Each run here trains on the first 50,000 training digits and measures the error on
 the last 10,000. The test set is never looked at. The LeNet-4 chapter tabulates the runs.
@@ -14,7 +14,7 @@ import argparse
 import time
 
 from lenet_tutorial.data import load_mnist, mnist_to_lenet5
-from lenet_tutorial.lenet4_recipe import train_lenet4
+from lenet_tutorial.recipes.lenet4 import train_lenet4
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Settle what the 1998 paper leaves open for LeNet-5, on a validation split.
 
-Trains LeNet-5 with the published recipe (:mod:`lenet_tutorial.lenet5_recipe`) on the
+Trains LeNet-5 with the published recipe (:mod:`lenet_tutorial.recipes.lenet5`) on the
 first 50,000 MNIST training digits and measures the error on the last 10,000 after each
 pass. The test set is never looked at. The chapter "LeNet-5 (1998)" tabulates the runs.
 
@@ -14,7 +14,7 @@ import argparse
 import time
 
 from lenet_tutorial.data import load_mnist, mnist_to_lenet5
-from lenet_tutorial.lenet5_recipe import PASSES, PUBLISHED_MU, train_lenet5
+from lenet_tutorial.recipes.lenet5 import PASSES, PUBLISHED_MU, train_lenet5
 from lenet_tutorial.sdlm import growing_batch_sizes
 
 

@@ -1,6 +1,6 @@
 """Choose the modern LeNet-5's settings on a validation split: learning rates, passes, dropout.
 
-Each run trains one row of ``lenet_tutorial.modern_lenet5.CHANGES`` on the first 50,000
+Each run trains one row of ``lenet_tutorial.recipes.modern_lenet5.CHANGES`` on the first 50,000
 MNIST training digits and measures the error on the last 10,000; the test set is never
 looked at. The chapter tabulates the runs that chose its settings.
 
@@ -14,7 +14,7 @@ import dataclasses
 import time
 
 from lenet_tutorial.data import load_mnist, mnist_to_lenet5
-from lenet_tutorial.modern_lenet5 import CHANGES, train_modern_lenet5
+from lenet_tutorial.recipes.modern_lenet5 import CHANGES, train_modern_lenet5
 
 VALIDATION = 10_000
 

@@ -18,8 +18,8 @@ import sys
 
 from lenet_tutorial.data import load_usps, usps_to_lenet1
 from lenet_tutorial.models import build_model
+from lenet_tutorial.recipes.squared_error import train_squared_error
 from lenet_tutorial.train import evaluate
-from lenet_tutorial.zip1989_recipe import train_squared_error
 
 FACTORS = (1.0, 10.0, 100.0)
 INPUTS = {"zipcode1989": lambda images: images, "lenet1": usps_to_lenet1}

@@ -15,14 +15,16 @@ import argparse
 import time
 
 from lenet_tutorial.data import load_usps
-from lenet_tutorial.modern import ADAMW_LR, CHANGES, SDLM_SCHEDULE_FACTOR, train_change
+from lenet_tutorial.recipes.zip1989_modern import ADAMW_LR, CHANGES, SDLM_SCHEDULE_FACTOR, train_change
 
 VALIDATION = 1_000
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--row", type=int, required=True, help="1-based row of lenet_tutorial.modern.CHANGES")
+    parser.add_argument(
+        "--row", type=int, required=True, help="1-based row of lenet_tutorial.recipes.zip1989_modern.CHANGES"
+    )
     parser.add_argument("--factor", type=float, default=SDLM_SCHEDULE_FACTOR)
     parser.add_argument("--lr", type=float, default=ADAMW_LR)
     args = parser.parse_args()

@@ -4,7 +4,8 @@
 >>> images, labels = load_mnist("test")     # uint8 [10000, 28, 28]
 """
 
-from .files import CACHE_ENV, DATA_ENV, FILES, DataFileError, cache_dir, locate
+from .files import CACHE_ENV, DATA_ENV, FILES, DataFileError, cache_dir
+from .lookup import locate
 from .mnist import load_mnist
 from .preprocess import (
     LENET5_BACKGROUND,

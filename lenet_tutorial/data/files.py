@@ -1,19 +1,9 @@
-"""Where the data files come from, and how each one is checked.
+"""The data files the book reads, and how each one is checked.
 
-Every file the book reads is listed here once, with its size and SHA-256 (from
-the provenance README of the data folder) and the public mirrors that serve it.
-A file is looked for, in this order:
-
-1. the ``data_dir`` argument of a loader;
-2. the directory named by the environment variable ``LENET_TUTORIAL_DATA``;
-3. the per-user cache (``LENET_TUTORIAL_CACHE``, else ``$XDG_CACHE_HOME/lenet_tutorial``,
-   else ``~/.cache/lenet_tutorial``);
-4. a download into that cache, trying every mirror in turn.
-
-Inside a directory a file may sit in its data set's sub-folder (``mnist/`` or ``usps/``,
-the layout of the book's shared data folder) or directly in the directory.
-Whatever the path, the checksum is verified before a byte is parsed: a corrupt
-file is reported by name, never as a reshape error from deep inside numpy.
+Every file is listed here once, with its size and SHA-256 (from the provenance README of
+the data folder) and the public mirrors that serve it. Whatever the path a file is found
+at (:mod:`lenet_tutorial.data.lookup`), its checksum is verified before a byte is parsed:
+a corrupt file is reported by name, never as a reshape error from deep inside numpy.
 """
 
 from __future__ import annotations
@@ -139,51 +129,3 @@ def verify(path: Path, spec: DataFile) -> Path:
             f"{spec.name}. Delete it and load again, or replace it with a good copy."
         )
     return path
-
-
-def _candidates(directory: Path, spec: DataFile) -> list[Path]:
-    return [directory / spec.dataset / spec.name, directory / spec.name]
-
-
-def search_dirs(data_dir: str | os.PathLike | None = None) -> list[Path]:
-    """The directories searched for local copies, in order."""
-    dirs = []
-    if data_dir is not None:
-        dirs.append(Path(data_dir).expanduser())
-    if os.environ.get(DATA_ENV):
-        dirs.append(Path(os.environ[DATA_ENV]).expanduser())
-    dirs.append(cache_dir())
-    return dirs
-
-
-def locate(
-    name: str,
-    data_dir: str | os.PathLike | None = None,
-    *,
-    download: bool = True,
-    mirrors: tuple[str, ...] | None = None,
-) -> Path:
-    """Path of a verified local copy of the data file ``name``, downloading it if needed."""
-    try:
-        spec = FILES[name]
-    except KeyError:
-        raise DataFileError(f"unknown data file {name!r}; known: {', '.join(FILES)}") from None
-    candidates = [path for directory in search_dirs(data_dir) for path in _candidates(directory, spec)]
-    for path in candidates:
-        if path.is_file():
-            return verify(path, spec)
-    looked = [str(path) for path in candidates]
-    if not download:
-        raise DataFileError(missing_file_help(spec, looked))
-    from .download import download_file  # imported here: offline use never needs it
-
-    return download_file(spec, cache_dir() / spec.dataset, mirrors=mirrors, looked=looked)
-
-
-def missing_file_help(spec: DataFile, looked: list[str]) -> str:
-    return (
-        f"{spec.name} was not found. Looked in:\n"
-        + "".join(f"  {p}\n" for p in looked)
-        + f"To use a local copy, put the file at <DIR>/{spec.relative_path} and set "
-        f"{DATA_ENV}=<DIR> (or pass data_dir=<DIR>). Its sha256 must be {spec.sha256}."
-    )

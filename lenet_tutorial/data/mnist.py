@@ -14,7 +14,8 @@ import os
 import numpy as np
 import torch
 
-from .files import DataFileError, locate
+from .files import DataFileError
+from .lookup import locate
 
 SPLITS = {
     "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", 60_000),

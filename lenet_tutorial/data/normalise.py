@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import torch
 
-from ..distortions import warp
+from .affine import warp
 
 
 def _check(images: torch.Tensor) -> None:

@@ -14,7 +14,8 @@ import os
 import numpy as np
 import torch
 
-from .files import DataFileError, locate
+from .files import DataFileError
+from .lookup import locate
 
 SPLITS = {"train": ("zip.train.gz", 7_291), "test": ("zip.test.gz", 2_007)}
 PIXELS = 16 * 16

@@ -1,4 +1,5 @@
-"""The networks of the book, by name.
+"""The networks of the book, by name: the historical ones as published, and the two modernised
+ones of the last chapters (:class:`ModernZipCodeNet`, :class:`ModernLeNet5`).
 
 >>> model = build_model("fc1989")
 """
@@ -13,6 +14,8 @@ from .fully_connected import FullyConnectedNet
 from .lenet1 import LeNet1
 from .lenet4 import LeNet4
 from .lenet5 import LeNet5
+from .modern_lenet5 import ModernLeNet5
+from .zip1989_modern import ModernZipCodeNet
 from .zipcode1989 import ZipCodeNet1989
 
 MODELS: dict[str, Callable[[], nn.Module]] = {
@@ -34,4 +37,14 @@ def build_model(name: str) -> nn.Module:
         raise ValueError(f"unknown model {name!r}; choose one of: {', '.join(MODELS)}") from None
 
 
-__all__ = ["MODELS", "FullyConnectedNet", "LeNet1", "LeNet4", "LeNet5", "ZipCodeNet1989", "build_model"]
+__all__ = [
+    "MODELS",
+    "FullyConnectedNet",
+    "LeNet1",
+    "LeNet4",
+    "LeNet5",
+    "ModernLeNet5",
+    "ModernZipCodeNet",
+    "ZipCodeNet1989",
+    "build_model",
+]

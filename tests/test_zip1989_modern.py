@@ -7,10 +7,10 @@ import torch
 
 from lenet_tutorial.layers import ScaledTanh, count_parameters
 from lenet_tutorial.losses import SoftmaxCrossEntropy
-from lenet_tutorial.modern import (
+from lenet_tutorial.models.zip1989_modern import ModernZipCodeNet
+from lenet_tutorial.recipes.zip1989_modern import (
     CHANGES,
-    Change,
-    ModernZipCodeNet,
+    ZipCodeChange,
     linear_decay,
     shift_by_one_pixel,
     train_change,
@@ -91,7 +91,7 @@ def test_linear_decay_goes_from_the_rate_to_a_third_of_it():
 
 def test_the_changes_accumulate_in_karpathys_order():
     assert [c.passes for c in CHANGES] == [23, 46, 60, 80, 80]
-    assert CHANGES[-1] == Change(
+    assert CHANGES[-1] == ZipCodeChange(
         CHANGES[-1].name, passes=80, optimizer="adamw", shift=True, dropout=0.25, activation="relu"
     )
     for before, after in zip(CHANGES, CHANGES[1:]):
@@ -102,7 +102,7 @@ def test_the_changes_accumulate_in_karpathys_order():
 def test_each_kind_of_row_trains_deterministically(change):
     g = torch.Generator().manual_seed(0)
     data = (torch.rand(64, 16, 16, generator=g) * 2 - 1, torch.arange(64) % 10)
-    short = Change(
+    short = ZipCodeChange(
         change.name, 2, change.logits, change.optimizer, change.shift, change.dropout, change.activation
     )
     (m1, h1), (m2, h2) = (train_change(short, data, progress=False) for _ in range(2))

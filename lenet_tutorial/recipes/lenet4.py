@@ -16,12 +16,12 @@ from collections.abc import Callable
 
 import torch
 
-from .checkpoints import cached_training, data_fingerprint
-from .models.lenet4 import LeNet4
-from .reproducibility import thread_count
-from .sdlm import growing_batch_sizes
-from .train import History
-from .zip1989_recipe import train_squared_error
+from ..checkpoints import cached_training, data_fingerprint
+from ..models.lenet4 import LeNet4
+from ..reproducibility import thread_count
+from ..sdlm import growing_batch_sizes
+from ..train import History
+from .squared_error import train_squared_error
 
 MU = 1.0
 PASSES = 20

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import torch
 
-from .models.lenet1 import LeNet1
-from .sdlm import growing_batch_sizes
-from .train import History
-from .zip1989_recipe import train_squared_error
+from ..models.lenet1 import LeNet1
+from ..sdlm import growing_batch_sizes
+from ..train import History
+from .squared_error import train_squared_error
 
 MU = 1.0
 PASSES = 20

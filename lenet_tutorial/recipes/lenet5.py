@@ -22,12 +22,12 @@ from collections.abc import Callable
 
 import torch
 
-from .backprop import LeNet5Backprop
-from .losses import MAPLoss
-from .models.lenet5 import LeNet5
-from .reproducibility import seed_everything
-from .sdlm import growing_batch_sizes, train_with_sdlm
-from .train import History
+from ..backprop import LeNet5Backprop
+from ..losses import MAPLoss
+from ..models.lenet5 import LeNet5
+from ..reproducibility import seed_everything
+from ..sdlm import growing_batch_sizes, train_with_sdlm
+from ..train import History
 
 PUBLISHED_MU = 0.02
 PASSES = 20

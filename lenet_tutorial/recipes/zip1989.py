@@ -6,8 +6,9 @@ one pattern per update, the data set's own constant order, 23 passes: 167,693 pr
 as in the paper. One thread: single-pattern steps are too small to gain from a second.
 
 The same criterion and method trained the networks that followed until LeNet-5 (LeNet-1 and
-LeNet-4, on USPS and MNIST), with other settings: :func:`train_squared_error` is that recipe
-for any of them, :func:`train_as_in_1989` this chapter's settings for any network.
+LeNet-4, on USPS and MNIST), with other settings: :func:`~lenet_tutorial.recipes.squared_error.train_squared_error`
+is that recipe for any of them, :func:`train_as_in_1989` this chapter's settings for any
+network (LeNet-1 on USPS, ``lenet1_usps``, is trained with it).
 """
 
 from __future__ import annotations
@@ -17,58 +18,15 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from .checkpoints import cached_training, data_fingerprint
-from .losses import TargetMSELoss
-from .models.zipcode1989 import ZipCodeNet1989
-from .reproducibility import seed_everything
-from .sdlm import train_with_sdlm
-from .train import History
+from ..checkpoints import cached_training, data_fingerprint
+from ..models.zipcode1989 import ZipCodeNet1989
+from ..train import History
+from .squared_error import train_squared_error
 
 PASSES = 23
 MU = 1.0
 SCHEDULE_FACTOR = 10.0
 THREADS = 1
-
-
-def train_squared_error(
-    network: Callable[[], nn.Module],
-    train_data: tuple[torch.Tensor, torch.Tensor],
-    *,
-    mu: float,
-    batch_size: int | Callable[[int], int],
-    passes: int,
-    schedule_factor: float,
-    order: str = "fixed",
-    seed: int = 0,
-    threads: int | None = None,
-    **train_options,
-) -> tuple[nn.Module, History]:
-    """A fresh ``network()`` trained as the squared-error networks were, 1989-1995: the sum of
-    squared differences to +-1 targets over the outputs, and :func:`~lenet_tutorial.sdlm.train_with_sdlm`.
-
-    The 1989 network, LeNet-1 (on USPS and on MNIST) and LeNet-4 differ only in the settings
-    (and the network); LeNet-5 brought its own criterion. The seed fixes the initial weights
-    and the order; ``threads`` defaults to :func:`~lenet_tutorial.reproducibility.thread_count`.
-    ``train_options`` go to :func:`lenet_tutorial.train.train`.
-    """
-    generator = seed_everything(seed, threads)
-    device = train_data[0].device  # the data's device: a GPU if the reader put them there
-    model = network().to(device)
-    loss = TargetMSELoss(outputs="sum").to(device)
-    history = train_with_sdlm(
-        model,
-        train_data,
-        loss_fn=loss,
-        curvature=(model, loss.output_curvature),
-        mu=mu,
-        batch_size=batch_size,
-        passes=passes,
-        generator=generator,
-        schedule_factor=schedule_factor,
-        order=order,
-        **train_options,
-    )
-    return model, history
 
 
 def train_as_in_1989(

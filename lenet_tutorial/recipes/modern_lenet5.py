@@ -29,76 +29,15 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .data.preprocess import LENET5_BACKGROUND
-from .distortions import DistortionStrength, distorter
-from .layers import ScaledTanh, SubsamplingLayer
-from .reproducibility import seed_everything
-from .train import History, train
-
-ACTIVATIONS = {"tanh": ScaledTanh, "relu": nn.ReLU}
-POOLINGS = ("subsampling", "max")
-
-
-class ModernLeNet5(nn.Sequential):
-    """LeNet-5's convolutional layers with a softmax output: ``[N, 1, 32, 32]`` -> 10 logits.
-
-    ``activation``: ``"tanh"`` (the paper's scaled tanh) or ``"relu"``;
-    ``pooling``: ``"subsampling"`` (the paper's trainable 2x2 sums, squashed) or ``"max"``;
-    ``batch_norm``: normalise each convolution's maps over the mini-batch (its shift
-    replaces the convolution's bias); ``dropout``: probability of zeroing each of C5's 120
-    outputs while training.
-    """
-
-    def __init__(
-        self,
-        *,
-        activation: str = "relu",
-        pooling: str = "max",
-        batch_norm: bool = True,
-        dropout: float = 0.0,
-    ):
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, not {activation!r}")
-        if pooling not in POOLINGS:
-            raise ValueError(f"pooling must be one of {POOLINGS}, not {pooling!r}")
-        if not 0 <= dropout < 1:
-            raise ValueError("dropout is a probability in [0, 1)")
-        super().__init__()
-        act = ACTIVATIONS[activation]
-
-        def convolution(name: str, in_maps: int, out_maps: int) -> None:
-            self.add_module(name, nn.Conv2d(in_maps, out_maps, 5, bias=not batch_norm))
-            if batch_norm:
-                self.add_module(f"{name}_norm", nn.BatchNorm2d(out_maps))
-            self.add_module(f"{name}_act", act())
-
-        def pool(name: str, maps: int) -> None:
-            if pooling == "max":
-                self.add_module(name, nn.MaxPool2d(2))
-            else:  # LeNet-5's S2/S4: a trainable coefficient and bias per map, then squashed
-                self.add_module(name, SubsamplingLayer(maps))
-                self.add_module(f"{name}_act", act())
-
-        convolution("c1", 1, 6)
-        pool("s2", 6)
-        # C3 reads all six S2 maps, as every modern LeNet does: Table I's sparse connections
-        # were an economy of 1998 (and a way to make the maps differ), not a need today.
-        convolution("c3", 6, 16)
-        pool("s4", 16)
-        convolution("c5", 16, 120)
-        self.add_module("flatten", nn.Flatten())
-        if dropout:
-            self.add_module("dropout", nn.Dropout(dropout))
-        self.add_module("output", nn.Linear(120, 10))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if x.ndim != 4 or x.shape[-3:] != (1, 32, 32):
-            raise ValueError(f"the modern LeNet-5 reads [N, 1, 32, 32] inputs, got shape {tuple(x.shape)}")
-        return super().forward(x)
+from ..data.preprocess import LENET5_BACKGROUND
+from ..distortions import DistortionStrength, distorter
+from ..models.modern_lenet5 import ModernLeNet5
+from ..reproducibility import seed_everything
+from ..train import History, train
 
 
 @dataclass(frozen=True)
-class Change:
+class LeNet5Change:
     """One row of the ablation: the network and training after this change and all before it."""
 
     name: str
@@ -113,12 +52,12 @@ class Change:
 
 
 CHANGES = [
-    Change("LeNet-5's layers, softmax + cross-entropy, SGD", "1998"),
+    LeNet5Change("LeNet-5's layers, softmax + cross-entropy, SGD", "1998"),
     # 0.05 drove this row's network to a constant answer on the validation split
-    Change("ReLU", "2010", activation="relu", lr=0.02),
-    Change("max pooling", "2012", activation="relu", pooling="max"),
-    Change("batch normalisation", "2015", activation="relu", pooling="max", batch_norm=True),
-    Change(
+    LeNet5Change("ReLU", "2010", activation="relu", lr=0.02),
+    LeNet5Change("max pooling", "2012", activation="relu", pooling="max"),
+    LeNet5Change("batch normalisation", "2015", activation="relu", pooling="max", batch_norm=True),
+    LeNet5Change(
         "Adam, one-cycle schedule",
         "2015 / 2019",
         activation="relu",
@@ -126,7 +65,7 @@ CHANGES = [
         batch_norm=True,
         optimizer="adam",
     ),
-    Change(
+    LeNet5Change(
         "affine distortions",
         "1998",
         activation="relu",
@@ -146,7 +85,7 @@ SGD_LR = 0.05  # rows 1, 3 and 4 (each row's best of 0.01, 0.02, 0.05 and 0.1)
 ADAM_LR = 3e-3  # the one-cycle schedule's peak
 
 
-def build(change: Change) -> ModernLeNet5:
+def build(change: LeNet5Change) -> ModernLeNet5:
     return ModernLeNet5(
         activation=change.activation,
         pooling=change.pooling,
@@ -155,7 +94,7 @@ def build(change: Change) -> ModernLeNet5:
     )
 
 
-def make_optimizer(change: Change, model: nn.Module, *, updates: int, lr: float | None = None):
+def make_optimizer(change: LeNet5Change, model: nn.Module, *, updates: int, lr: float | None = None):
     """The row's optimizer; Adam's one-cycle schedule moves the rate after every update.
 
     The rate: ``lr`` if given, else the row's own, else the optimizer's default.
@@ -175,12 +114,12 @@ def make_optimizer(change: Change, model: nn.Module, *, updates: int, lr: float 
     return optimizer
 
 
-def transform_of(change: Change):
+def transform_of(change: LeNet5Change):
     return distorter(DistortionStrength(), LENET5_BACKGROUND) if change.affine else None
 
 
 def train_modern_lenet5(
-    change: Change,
+    change: LeNet5Change,
     train_data: tuple[torch.Tensor, torch.Tensor],
     *,
     passes: int,

@@ -5,7 +5,7 @@ network's size and applied what three decades taught, one change at a time: soft
 cross-entropy, AdamW, a random shift of at most one pixel, dropout with ReLU. He ran it on
 MNIST digits shrunk to 16x16, believing the USPS set lost; the book runs it on the real one.
 
-- :class:`ModernZipCodeNet` -- the 1989 network with logits out, ReLU or the papers'
+- :class:`~lenet_tutorial.models.zip1989_modern.ModernZipCodeNet` -- the 1989 network with logits out, ReLU or the papers'
   squashing inside, and optional dropout after H2 (the layer feeding the 5,790-weight H3);
 - :func:`shift_by_one_pixel` -- the augmentation, *without* wrapping pixels around the
   edge (Karpathy's ``torch.roll`` moved the leftmost column to the right edge); what
@@ -21,39 +21,13 @@ from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
-from torch import nn
 
-from .losses import SoftmaxCrossEntropy
-from .models.zipcode1989 import BACKGROUND, ZipCodeNet1989
-from .reproducibility import seed_everything
-from .sdlm import train_with_sdlm
-from .train import History, train
-
-SQUASHING = ("h1_squash", "h2_squash", "h3_squash")
-
-
-class ModernZipCodeNet(ZipCodeNet1989):
-    """The 1989 network (same layers, same 9,760 parameters), modernised.
-
-    ``logits``: drop the output squashing (for softmax + cross-entropy);
-    ``activation``: ``"tanh"`` keeps the papers' squashing, ``"relu"`` replaces it;
-    ``dropout``: probability of zeroing each H2 unit while training.
-    """
-
-    def __init__(self, *, logits: bool = True, activation: str = "tanh", dropout: float = 0.0):
-        super().__init__()
-        if activation not in ("tanh", "relu"):
-            raise ValueError(f"activation must be 'tanh' or 'relu', not {activation!r}")
-        if not 0 <= dropout < 1:
-            raise ValueError("dropout is a probability in [0, 1)")
-        if logits:
-            self.output_squash = nn.Identity()
-        if activation == "relu":
-            for name in SQUASHING:
-                setattr(self, name, nn.ReLU())
-        if dropout:
-            # dropout after H2's units: "at the layer with most parameters" (H3's input)
-            self.h2_squash = nn.Sequential(self.h2_squash, nn.Dropout(dropout))
+from ..losses import SoftmaxCrossEntropy
+from ..models.zip1989_modern import ModernZipCodeNet
+from ..models.zipcode1989 import BACKGROUND
+from ..reproducibility import seed_everything
+from ..sdlm import train_with_sdlm
+from ..train import History, train
 
 
 def shift_by_one_pixel(images: torch.Tensor, generator: torch.Generator, background: float = BACKGROUND):
@@ -88,7 +62,7 @@ def linear_decay(lr: float, passes: int, final_fraction: float = 1 / 3) -> Calla
 
 
 @dataclass(frozen=True)
-class Change:
+class ZipCodeChange:
     """One row of the experiment: everything the network and its training use, cumulatively."""
 
     name: str
@@ -101,15 +75,15 @@ class Change:
 
 
 # Karpathy's changes in his order, each row adding to the ones above; his pass counts.
-# The faithful starting point is lenet_tutorial.zip1989_recipe. From AdamW on we update every
+# The faithful starting point is lenet_tutorial.recipes.zip1989. From AdamW on we update every
 # BATCH patterns instead of every one (see the chapter: per pattern, 286 passes would take
 # 25 minutes here) -- our departure, labelled in the table.
 CHANGES = [
-    Change("softmax + cross-entropy", passes=23),
-    Change("AdamW, mini-batches of 32", passes=46, optimizer="adamw"),
-    Change("±1-pixel shifts, no wrap-around", passes=60, optimizer="adamw", shift=True),
-    Change("dropout 0.25 after H2", passes=80, optimizer="adamw", shift=True, dropout=0.25),
-    Change("ReLU", passes=80, optimizer="adamw", shift=True, dropout=0.25, activation="relu"),
+    ZipCodeChange("softmax + cross-entropy", passes=23),
+    ZipCodeChange("AdamW, mini-batches of 32", passes=46, optimizer="adamw"),
+    ZipCodeChange("±1-pixel shifts, no wrap-around", passes=60, optimizer="adamw", shift=True),
+    ZipCodeChange("dropout 0.25 after H2", passes=80, optimizer="adamw", shift=True, dropout=0.25),
+    ZipCodeChange("ReLU", passes=80, optimizer="adamw", shift=True, dropout=0.25, activation="relu"),
 ]
 BATCH = 32
 ADAMW_LR = 1e-3  # chosen on a validation split: tools/zip1989_modern_settings.py
@@ -117,7 +91,7 @@ SDLM_SCHEDULE_FACTOR = 30.0  # per-pattern SDLM with cross-entropy; chosen on th
 
 
 def train_change(
-    change: Change,
+    change: ZipCodeChange,
     train_data: tuple[torch.Tensor, torch.Tensor],
     *,
     test_data: tuple[torch.Tensor, torch.Tensor] | None = None,
