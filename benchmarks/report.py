@@ -138,6 +138,8 @@ def book_section(book: dict | None) -> list[str]:
         lines.append(
             f"| `{name}` | {_number(two.get('seconds'))} | {_number(one.get('seconds'))} | {_number(peak)} |"
         )
+    for failed in book.get("failed", []):
+        lines.append(f"| `{failed}` | failed | | |")
     totals = book["total_s"]
     two, one = totals.get("2_threads"), totals.get("1_threads")
     lines += [

@@ -22,21 +22,20 @@ import time
 
 from lenet_tutorial import reproducibility
 from lenet_tutorial.data import (
-    LENET5_BACKGROUND,
     load_mnist,
     load_usps,
     mnist_to_16x16,
     mnist_to_lenet5,
     usps_to_lenet1,
 )
-from lenet_tutorial.distortions import distorter
-from lenet_tutorial.models import LeNet1
 from lenet_tutorial.recipes.boosted_lenet4 import train_boosted_lenet4
 from lenet_tutorial.recipes.lenet1_mnist import train_lenet1_mnist
+from lenet_tutorial.recipes.lenet1_usps import train_lenet1_usps
 from lenet_tutorial.recipes.lenet4 import trained_lenet4
 from lenet_tutorial.recipes.lenet5 import train_lenet5
+from lenet_tutorial.recipes.lenet5_distorted import train_lenet5_distorted
 from lenet_tutorial.recipes.modern_lenet5 import MODERN, PASSES, train_modern_lenet5
-from lenet_tutorial.recipes.zip1989 import train_as_in_1989, trained_zip1989
+from lenet_tutorial.recipes.zip1989 import trained_zip1989
 from lenet_tutorial.rejection import rejection_for_error
 from lenet_tutorial.train import evaluate
 
@@ -48,7 +47,7 @@ def zip1989(train, test, seed):
 
 
 def lenet1_usps(train, test, seed):
-    return train_as_in_1989(LeNet1, train, seed=seed, progress=False)[0]
+    return train_lenet1_usps(train, seed=seed, progress=False)[0]
 
 
 def lenet1_mnist(train, test, seed):
@@ -60,11 +59,7 @@ def lenet5(train, test, seed):
 
 
 def lenet5_distorted(train, test, seed):
-    distortions = distorter(background=LENET5_BACKGROUND)
-    model, _ = train_lenet5(
-        train, transform=distortions, seed=seed, progress=False, train_error="after_last_pass"
-    )
-    return model
+    return train_lenet5_distorted(train, seed=seed, progress=False, train_error="after_last_pass")[0]
 
 
 def lenet4(train, test, seed):

@@ -161,12 +161,12 @@ def stand_ins(chapter: str, small: dict) -> dict:
         torch.manual_seed(0)
         nets = [LeNet4() for _ in range(3)]
         on_test = [evaluate(net, *lenet5_test) for net in nets]
-        stream = distorted_stream(
+        digits = distorted_stream(
             *lenet5_train, DistortionStrength(), torch.Generator().manual_seed(1), batch=100
         )
         return {
             "net1": nets[0],
-            "stream": stream,
+            "digits": digits,
             "test_data": lenet5_test,
             "test_labels": lenet5_test[1],
             "net1_on_test": on_test[0],

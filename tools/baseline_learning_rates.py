@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import torch
 
-from lenet_tutorial.data import load_mnist, load_usps, mnist_to_28x28
+from lenet_tutorial.data import load_mnist, load_usps, mnist_to_28x28, validation_split
 from lenet_tutorial.losses import TargetMSELoss
 from lenet_tutorial.models import build_model
 from lenet_tutorial.reproducibility import seed_everything
 from lenet_tutorial.train import evaluate, train
 
-# (model, candidate rates, passes, batch size, order, data loader, validation size)
+# (model, candidate rates, passes, batch size, order, data set)
 SWEEPS = [
-    ("fc1989", (0.003, 0.01, 0.03), 23, 1, "dataset", "usps", 1_000),
-    ("linear_mnist", (0.001, 0.003, 0.01), 10, 32, "shuffle", "mnist", 10_000),
-    ("mlp300_mnist", (0.01, 0.03, 0.1, 0.3), 20, 32, "shuffle", "mnist", 10_000),
+    ("fc1989", (0.003, 0.01, 0.03), 23, 1, "dataset", "usps"),
+    ("linear_mnist", (0.001, 0.003, 0.01), 10, 32, "shuffle", "mnist"),
+    ("mlp300_mnist", (0.01, 0.03, 0.1, 0.3), 20, 32, "shuffle", "mnist"),
 ]
 
 
@@ -34,9 +34,9 @@ def training_set(name: str) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def main() -> None:
-    for model_name, rates, epochs, batch_size, order, data, n_val in SWEEPS:
+    for model_name, rates, epochs, batch_size, order, data in SWEEPS:
         images, labels = training_set(data)
-        fit, val = (images[:-n_val], labels[:-n_val]), (images[-n_val:], labels[-n_val:])
+        fit, val = validation_split(images, labels, data)
         results = {}
         for lr in rates:
             generator = seed_everything(0)

@@ -5,13 +5,12 @@ first 50,000 MNIST training digits and measures the error on the last 10,000 aft
 pass. The test set is never looked at. The chapter "LeNet-5 (1998)" tabulates the runs.
 
 Run: ``python tools/lenet5_settings.py --j J [--mu MU] [--schedule-factor F] [--batch-size B]
-[--passes P] [--train N]``
+[--growing-batches] [--passes P] [--train N] [--json]``
 """
 
 from __future__ import annotations
 
-import argparse
-import time
+import settings_cli as cli
 
 from lenet_tutorial.data import load_mnist, mnist_to_lenet5
 from lenet_tutorial.recipes.lenet5 import PASSES, PUBLISHED_MU, train_lenet5
@@ -19,26 +18,19 @@ from lenet_tutorial.sdlm import growing_batch_sizes
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--j", type=float, required=True, help="the MAP criterion's constant")
-    parser.add_argument("--mu", type=float, default=PUBLISHED_MU)
-    parser.add_argument(
-        "--schedule-factor", type=float, default=1.0, help="multiplies the published schedule"
+    parser = cli.parser(
+        __doc__, mu=PUBLISHED_MU, schedule_factor=1.0, batch_size=1, passes=PASSES, train=50_000
     )
-    parser.add_argument("--batch-size", type=int, default=1)
+    parser.add_argument("--j", type=float, required=True, help="the MAP criterion's constant")
     parser.add_argument(
         "--growing-batches", action="store_true", help="start at --batch-size, grow as the rate falls"
     )
-    parser.add_argument("--passes", type=int, default=PASSES)
-    parser.add_argument("--train", type=int, default=50_000, help="training digits used (from the start)")
     args = parser.parse_args()
     images, labels = load_mnist("train")
-    images = mnist_to_lenet5(images)
-    fit = (images[: args.train], labels[: args.train])
-    val = (images[50_000:], labels[50_000:])
-    started = time.perf_counter()
+    (fit_images, fit_labels), val = cli.validation_split(mnist_to_lenet5(images), labels, "mnist")
+    run = cli.Run("LeNet-5", vars(args))
     _, history = train_lenet5(
-        fit,
+        (fit_images[: args.train], fit_labels[: args.train]),
         j=args.j,
         mu=args.mu,
         schedule_factor=args.schedule_factor,
@@ -47,11 +39,7 @@ def main() -> None:
         test_data=val,
         progress=False,
     )
-    print(
-        f"j {args.j:g}, mu {args.mu:g}, schedule x{args.schedule_factor:g}, batch size {args.batch_size}, "
-        f"{'growing ' if args.growing_batches else ''}{args.train} digits, {time.perf_counter() - started:.0f} s"
-    )
-    print(history.table().replace("test err", " val err"))
+    run.report(history, args.json)
 
 
 if __name__ == "__main__":

@@ -7,31 +7,34 @@ training digits, per pattern, in the constant order, for 23 passes; measure the 
 the last 1,000 training digits; keep the best factor (a tie goes to the smaller). The
 test set is never looked at.
 
-Run: ``python tools/sdlm_learning_rate.py zipcode1989|lenet1 [--mu MU] [factor ...]``
-(about 3 minutes a factor on one core). The settings tried for the book, and their
-validation errors, are tabulated in the chapters "1989: reading zip codes" and "LeNet-1".
+Run: ``python tools/sdlm_learning_rate.py --network zipcode1989|lenet1 [--mu MU]
+[--schedule-factor F [F ...]] [--json]`` (about 3 minutes a factor on one core). The
+settings tried for the book, and their validation errors, are tabulated in the chapters
+"1989: reading zip codes" and "LeNet-1".
 """
 
 from __future__ import annotations
 
-import sys
+import json
+
+import settings_cli as cli
 
 from lenet_tutorial.data import load_usps, usps_to_lenet1
 from lenet_tutorial.models import build_model
 from lenet_tutorial.recipes.squared_error import train_squared_error
+from lenet_tutorial.recipes.zip1989 import PASSES
 from lenet_tutorial.train import evaluate
 
-FACTORS = (1.0, 10.0, 100.0)
 INPUTS = {"zipcode1989": lambda images: images, "lenet1": usps_to_lenet1}
 
 
-def validation_error(model_name: str, factor: float, fit, val, mu: float = 0.02) -> float:
+def validation_error(network: str, factor: float, fit, val, mu: float) -> float:
     model, _ = train_squared_error(
-        lambda: build_model(model_name),
+        lambda: build_model(network),
         fit,
         mu=mu,
         batch_size=1,
-        passes=23,
+        passes=PASSES,
         schedule_factor=factor,
         order="dataset",
         threads=1,
@@ -40,27 +43,28 @@ def validation_error(model_name: str, factor: float, fit, val, mu: float = 0.02)
     return evaluate(model, *val).error
 
 
-def main(model_name: str, factors, mu: float = 0.02) -> None:
+def main() -> None:
+    parser = cli.parser(__doc__, mu=0.02, schedule_factor=(1.0, 10.0, 100.0))
+    parser.add_argument("--network", choices=sorted(INPUTS), required=True)
+    args = parser.parse_args()
     images, labels = load_usps("train")
-    images = INPUTS[model_name](images)
-    fit, val = (images[:-1000], labels[:-1000]), (images[-1000:], labels[-1000:])
-    results = {}
-    for factor in factors:
-        results[factor] = validation_error(model_name, factor, fit, val, mu)
+    fit, val = cli.validation_split(INPUTS[args.network](images), labels, "usps")
+    errors = {}
+    for factor in args.schedule_factor:
+        errors[factor] = validation_error(args.network, factor, fit, val, args.mu)
+        if not args.json:
+            print(
+                f"{args.network} mu {args.mu:g} schedule x{factor:<5g} validation error {100 * errors[factor]:.2f}%",
+                flush=True,
+            )
+    chosen = min(errors, key=errors.get)
+    if args.json:
         print(
-            f"{model_name} mu {mu:g} factor {factor:<5g} validation error {100 * results[factor]:.2f}%",
-            flush=True,
+            json.dumps({"network": args.network, "mu": args.mu, "validation_error": errors, "chosen": chosen})
         )
-    print(f"{model_name} -> chosen factor {min(results, key=results.get):g}")
+    else:
+        print(f"{args.network} -> chosen schedule factor {chosen:g}")
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    if not args or args[0] not in INPUTS:
-        sys.exit(__doc__)
-    mu = 0.02
-    if "--mu" in args:
-        at = args.index("--mu")
-        mu = float(args[at + 1])
-        del args[at : at + 2]
-    main(args[0], [float(f) for f in args[1:]] or FACTORS, mu)
+    main()

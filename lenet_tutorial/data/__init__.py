@@ -17,9 +17,11 @@ from .preprocess import (
     usps_to_lenet1,
 )
 from .usps import load_usps
+from .validation import VALIDATION_DIGITS, validation_split
 
 __all__ = [
     "CACHE_ENV",
+    "VALIDATION_DIGITS",
     "DATA_ENV",
     "FILES",
     "LENET5_BACKGROUND",
@@ -34,4 +36,5 @@ __all__ = [
     "mnist_to_lenet5",
     "pad_centred",
     "usps_to_lenet1",
+    "validation_split",
 ]

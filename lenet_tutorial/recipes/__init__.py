@@ -2,11 +2,13 @@
 scorecard id (``zip1989.test_error`` is :mod:`lenet_tutorial.recipes.zip1989`).
 
 - :mod:`~lenet_tutorial.recipes.squared_error` - the criterion and method of 1989-1995, shared
-- :mod:`~lenet_tutorial.recipes.zip1989` - the 1989 network; its settings also train LeNet-1 on USPS
+- :mod:`~lenet_tutorial.recipes.zip1989` - the 1989 network
+- :mod:`~lenet_tutorial.recipes.lenet1_usps` - LeNet-1 on USPS, with the 1989 network's settings
 - :mod:`~lenet_tutorial.recipes.lenet1_mnist` - LeNet-1 on 16x16 MNIST
 - :mod:`~lenet_tutorial.recipes.lenet4` - LeNet-4
 - :mod:`~lenet_tutorial.recipes.boosted_lenet4` - three LeNet-4s, boosted
-- :mod:`~lenet_tutorial.recipes.lenet5` - LeNet-5, with or without distortions (``lenet5_distorted``)
+- :mod:`~lenet_tutorial.recipes.lenet5` - LeNet-5
+- :mod:`~lenet_tutorial.recipes.lenet5_distorted` - LeNet-5 trained on distortions
 - :mod:`~lenet_tutorial.recipes.zip1989_modern` - the 1989 network with Karpathy's 2022 changes
 - :mod:`~lenet_tutorial.recipes.modern_lenet5` - a modern LeNet-5, and the ablation of its changes
 """

@@ -1,0 +1,68 @@
+"""What every ``*_settings.py`` tool shares: one vocabulary of options, the validation split,
+and one way to report a run (a line and a per-pass table, or one JSON object with ``--json``).
+
+The vocabulary: ``--mu`` (SDLM's mu), ``--schedule-factor`` (times LeNet-5's per-pass schedule
+of 1998, Appendix C), ``--batch-size`` (patterns per update in the first passes), ``--passes``,
+``--lr`` (a modern optimiser's rate), ``--train`` (digits of the fitting part used, from its
+start), ``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+from lenet_tutorial.data import validation_split  # noqa: F401 (the tools' one split)
+
+OPTIONS = {
+    "mu": dict(type=float, help="SDLM's mu: the step is eta / (mu + h)"),
+    "schedule_factor": dict(type=float, help="multiplies LeNet-5's per-pass schedule"),
+    "batch_size": dict(type=int, help="patterns per update in the first passes"),
+    "passes": dict(type=int, help="passes over the fitting digits"),
+    "lr": dict(type=float, help="a modern optimiser's learning rate"),
+    "train": dict(type=int, help="fitting digits used, from the start"),
+}
+REQUIRED = object()
+
+
+def parser(doc: str, **defaults) -> argparse.ArgumentParser:
+    """An argument parser with the shared options named in ``defaults`` (``REQUIRED`` for none)
+    and ``--json``; a tool adds its own options to it."""
+    p = argparse.ArgumentParser(description=doc.splitlines()[0])
+    for name, default in defaults.items():
+        flag = "--" + name.replace("_", "-")
+        if default is REQUIRED:
+            p.add_argument(flag, required=True, **OPTIONS[name])
+        elif isinstance(default, tuple):  # several values, one run each
+            p.add_argument(flag, default=list(default), nargs="+", **OPTIONS[name])
+        else:
+            p.add_argument(flag, default=default, **OPTIONS[name])
+    p.add_argument("--json", action="store_true", help="print one JSON object: the settings and the history")
+    return p
+
+
+class Run:
+    """Times one run; :meth:`report` prints it with its settings and validation history."""
+
+    def __init__(self, name: str, settings: dict):
+        self.name, self.started = name, time.perf_counter()
+        self.settings = {key: value for key, value in settings.items() if key != "json"}
+
+    def report(self, history, as_json: bool) -> dict:
+        result = {
+            "run": self.name,
+            "settings": self.settings,
+            "seconds": round(time.perf_counter() - self.started, 1),
+            "history": history.rows,
+        }
+        if as_json:
+            print(json.dumps(result))
+        else:
+            shown = ", ".join(
+                f"{key} {value:g}" if isinstance(value, float) else f"{key} {value}"
+                for key, value in self.settings.items()
+            )
+            print(f"{self.name}: {shown}, {result['seconds']:.0f} s")
+            print(history.table().replace("test err", " val err"))
+        return result
