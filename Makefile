@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 WHEELS := _build/wheel
 PACKAGE_FILES := pyproject.toml $(shell find lenet_tutorial -name '*.py' -o -name '*.json' 2>/dev/null)
 
-.PHONY: book test lint unit notebooks site clean
+.PHONY: book test lint unit notebooks site student clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,15 @@ $(VENV)/.wheel: $(VENV)/.installed $(PACKAGE_FILES)
 	$(BIN)/python -m pip install --quiet --no-deps --force-reinstall $(WHEELS)/*.whl
 	touch $@
 
-book: $(VENV)/.installed
+# MathJax, served with the book rather than from a CDN: the pages render formulas offline too.
+MATHJAX := _build/mathjax
+MATHJAX_VERSION := 3.2.2
+$(MATHJAX)/tex-chtml.js:
+	npm install --silent --no-audit --no-fund --prefix _build/npm mathjax@$(MATHJAX_VERSION)
+	rm -rf $(MATHJAX) && mkdir -p $(MATHJAX)
+	cd _build/npm/node_modules/mathjax/es5 && cp -r tex-chtml.js input output ui a11y adaptors $(CURDIR)/$(MATHJAX)/
+
+book: $(VENV)/.installed $(MATHJAX)/tex-chtml.js
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 lint: $(VENV)/.installed
@@ -43,6 +51,10 @@ notebooks: $(VENV)/.wheel
 
 site: book
 	$(BIN)/python -m pytest tests/site
+
+# The student edition: every chapter without its exercises' solutions, in _build/student.
+student: $(VENV)/.installed
+	$(BIN)/python tools/student_edition.py
 
 test: lint unit notebooks site
 

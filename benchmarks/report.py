@@ -63,6 +63,43 @@ def provenance_table(result: dict) -> list[str]:
     ]
 
 
+# The engine's speed targets: ratios measured in one run of bench.py, so that they hold on any machine.
+TARGETS = [
+    *(
+        (
+            f"{MODEL_NAMES[name]}: per-pattern step, engine over the naive pipeline",
+            ("models", name, "1", "speedup"),
+            ">=",
+            15,
+        )
+        for name in ("zip1989", "lenet1", "lenet4", "lenet5")
+    ),
+    ("LeNet-5: the paper's 20 per-pattern passes (s)", ("lenet5_paper_schedule_s",), "<=", 150),
+    ("LeNet-5: one step over its arithmetic bound", ("lenet5_step_over_bound",), "<=", 5),
+]
+
+
+def targets_section(speed: dict | None) -> list[str]:
+    """The targets beside what the last run of ``bench.py`` measured: met, or missed."""
+    lines = ["## Speed targets", ""]
+    if speed is None:
+        return lines + ["Not measured yet: run `python benchmarks/bench.py --json`.", ""]
+    lines += ["| target | measured | met? |", "|---|---|---|"]
+    for name, path, sense, bound in TARGETS:
+        value = speed
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is None:
+            lines.append(
+                f"| {name} {sense.replace('>=', '≥').replace('<=', '≤')} {bound} | – | not measured |"
+            )
+            continue
+        met = value >= bound if sense == ">=" else value <= bound
+        shown = sense.replace(">=", "≥").replace("<=", "≤")
+        lines.append(f"| {name} {shown} {bound} | {value:g} | {'yes' if met else 'no'} |")
+    return lines + [""]
+
+
 def speed_section(speed: dict | None) -> list[str]:
     lines = ["## Training speed", ""]
     if speed is None:
@@ -202,6 +239,7 @@ def render() -> str:
     ]
     lines += book_section(_load("book.json"))
     lines += speed_section(_load("speed.json"))
+    lines += targets_section(_load("speed.json"))
     lines += seeds_section()
     return "\n".join(lines).rstrip() + "\n"
 

@@ -172,3 +172,20 @@ def test_a_lenet5_step_is_counted_as_its_connections_forward_and_backward_and_it
     connections, c1, rbf, parameters = 340_908, 122_304, 840, 60_000
     expected = 2 * connections + 2 * (connections - c1) + 2 * (connections - rbf) + 2 * parameters
     assert bench.lenet5_step_flops() == expected  # about 1.9 million floating-point operations
+
+
+def test_the_status_page_says_which_speed_targets_the_last_run_met():
+    report = load("report")
+    speed = {
+        "models": {
+            name: {"1": {"speedup": 20.0 if name != "lenet4" else 12.5}} for name in report.MODEL_NAMES
+        },
+        "lenet5_paper_schedule_s": 309.0,
+        "lenet5_step_over_bound": 4.0,
+    }
+    table = "\n".join(report.targets_section(speed))
+    assert "| LeNet-4: per-pattern step, engine over the naive pipeline ≥ 15 | 12.5 | no |" in table
+    assert "| LeNet-5: per-pattern step, engine over the naive pipeline ≥ 15 | 20 | yes |" in table
+    assert "| LeNet-5: the paper's 20 per-pattern passes (s) ≤ 150 | 309 | no |" in table
+    assert "| LeNet-5: one step over its arithmetic bound ≤ 5 | 4 | yes |" in table
+    assert "not measured" in "\n".join(report.targets_section({"models": {}}))

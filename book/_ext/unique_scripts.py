@@ -18,7 +18,9 @@ def _drop_repeats(app, pagename, templatename, context, doctree):
         if key not in seen:
             seen.add(key)
             unique.append(script)
-    context["script_files"] = unique
+    # in place: the list is the builder's own, and extensions that run later (MathJax's, which
+    # adds its script only to pages with formulas) append to it; a new list would lose them
+    context["script_files"][:] = unique
     # no return value: html-page-context stops at the first handler that returns one
 
 

@@ -1,9 +1,10 @@
 """The built book, opened page by page in headless Chromium.
 
 Run after ``jupyter-book build .``: serves ``_build/html`` on 127.0.0.1 and checks
-each page's title, console, images, launch buttons and internal links. The machine
-has no internet, so requests to other hosts (MathJax's CDN, say) are answered with an
-empty response and listed, instead of failing the page.
+each page's title, console, images, formulas, launch buttons and internal links. The
+pages must work offline: a request
+to any other host than the test server is answered with an empty response, listed, and
+fails the page. MathJax is the book's own copy (``make book`` vendors it).
 """
 
 from __future__ import annotations
@@ -94,17 +95,43 @@ def test_the_book_has_its_pages():
 
 @pytest.mark.parametrize("page_path", PAGES)
 def test_page_loads_cleanly(browser, site, page_path):
-    page, errors, _ = open_page(browser, site, page_path)
+    page, errors, external = open_page(browser, site, page_path)
     try:
         assert page.title().strip(), "page has no title"
         assert page.locator("h1").count() >= 1 or Path(page_path).stem in ("genindex", "search")
         assert errors == [], f"console errors: {errors}"
+        assert external == [], f"requests that left the site: {external}"
         broken = page.evaluate(
             "() => Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
         )
         assert broken == [], f"images that did not load: {broken}"
     finally:
         page.close()
+
+
+PAGES_WITH_FORMULAS = [p for p in PAGES if 'class="math' in (HTML / p).read_text(errors="replace")]
+
+
+def test_the_book_has_formulas_to_render():
+    assert len(PAGES_WITH_FORMULAS) >= 5
+
+
+@pytest.mark.parametrize("page_path", PAGES_WITH_FORMULAS)
+def test_formulas_are_rendered_by_the_books_own_mathjax(browser, site, page_path):
+    page, _, external = open_page(browser, site, page_path)
+    try:
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+        page.evaluate("() => MathJax.startup.promise")
+        formulas = page.locator("span.math, div.math").count()
+        raw = page.evaluate(
+            "() => Array.from(document.querySelectorAll('span.math, div.math'))"
+            ".filter(m => !m.querySelector('mjx-container')).map(m => m.textContent)"
+        )
+    finally:
+        page.close()
+    assert formulas > 0
+    assert raw == [], f"formulas left as TeX: {raw[:3]}"
+    assert external == [], f"requests that left the site: {external}"
 
 
 def expected_launch_urls(notebook: str) -> tuple[str, str]:
