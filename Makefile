@@ -1,4 +1,4 @@
-# The two commands of the README, on a fresh machine (Python 3.10+, make; Chromium for `make test`):
+# The two commands of the README, on a fresh machine (Python 3.10+, make, npm; Chromium for `make test`):
 #   make book   builds the book into _build/html
 #   make test   runs every test: lint, unit tests, every chapter re-executed alone and compared
 #               with its committed outputs, the book build, and the browser test of the built pages

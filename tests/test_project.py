@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+from pathlib import Path
 
 import tomllib
 import yaml
@@ -232,3 +234,30 @@ def test_the_data_package_does_not_import_training_code_and_no_module_imports_it
             if module.startswith(target + ".") or target.startswith(module + "."):
                 continue  # a module and its own package
             assert not reaches(target, module, {target}), f"{module} and {target} import each other"
+
+
+def test_the_workflows_are_valid_github_actions_and_publish_the_built_book():
+    """Checked offline against the schema check-jsonschema ships; the publishing workflow
+    builds with the README's command and deploys what it built."""
+    import shutil
+    import subprocess
+
+    workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+    assert workflows
+    checker = shutil.which("check-jsonschema") or str(Path(sys.executable).parent / "check-jsonschema")
+    done = subprocess.run(
+        [checker, "--builtin-schema", "vendor.github-workflows", *map(str, workflows)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    publish = yaml.safe_load((ROOT / ".github" / "workflows" / "publish.yml").read_text())
+    steps = publish["jobs"]["build"]["steps"]
+    assert {"run": "make book", "name": "Build the book"} in steps
+    assert any(s.get("uses", "").startswith("actions/upload-pages-artifact") for s in steps)
+    assert any(
+        s.get("uses", "").startswith("actions/deploy-pages") for s in publish["jobs"]["deploy"]["steps"]
+    )
+    assert (
+        "github.com/" not in (ROOT / ".github" / "workflows" / "publish.yml").read_text()
+    )  # the URL: _config.yml
