@@ -28,6 +28,7 @@ def _load(name: str):
 
 student_edition = _load("student_edition")
 exercises = _load("exercises")
+teachers_page = _load("teachers_page")
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
@@ -68,3 +69,13 @@ def test_the_tool_writes_one_student_notebook_per_chapter(tmp_path):
     written = student_edition.write(tmp_path)
     assert sorted(p.name for p in written) == [p.name for p in CHAPTERS]
     assert all("{solution}" not in p.read_text() for p in written)
+
+
+def test_the_page_for_teachers_lists_every_chapters_exercises_as_the_chapters_hold_them():
+    assert (ROOT / "book" / "teachers.md").read_text() == teachers_page.render(), (
+        "book/teachers.md is stale: run python tools/teachers_page.py"
+    )
+    page = teachers_page.render()
+    for chapter in CHAPTERS:
+        for label in exercises.exercise_labels(chapter):
+            assert f"- `{label}`: " in page, label
