@@ -1,0 +1,90 @@
+"""LeNet-5 in JavaScript, for the page where a reader draws a digit: the same penalties as
+PyTorch's on real MNIST test digits, read in MNIST's own format (run with Node)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from lenet_tutorial.data import load_mnist, mnist_to_lenet5
+from lenet_tutorial.models import LeNet5
+
+from .conftest import ROOT
+
+SCRIPT = ROOT / "book" / "_static" / "lenet5" / "lenet5.js"
+DIGITS = 200
+
+
+def _export_module():
+    spec = importlib.util.spec_from_file_location(
+        "export_web_weights", ROOT / "tools" / "export_web_weights.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["export_web_weights"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def node() -> str:
+    found = shutil.which("node")
+    if found is None:
+        pytest.fail("Node.js is needed to test the page's JavaScript: apt-get install nodejs")
+    return found
+
+
+def run_js(weights: dict, digits: list[list[int]], tmp_path) -> list[list[float]]:
+    (tmp_path / "weights.json").write_text(json.dumps(weights))
+    (tmp_path / "digits.json").write_text(json.dumps(digits))
+    program = f"""
+const lenet5 = require({json.dumps(str(SCRIPT))});
+const fs = require("fs");
+const net = lenet5.load(JSON.parse(fs.readFileSync({json.dumps(str(tmp_path / "weights.json"))})));
+const digits = JSON.parse(fs.readFileSync({json.dumps(str(tmp_path / "digits.json"))}));
+process.stdout.write(JSON.stringify(digits.map(d => lenet5.classify(net, d))));
+"""
+    done = subprocess.run([node(), "-e", program], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def test_digits(data_dir):
+    images, labels = load_mnist("test", data_dir=data_dir)
+    return images[:DIGITS], labels[:DIGITS]
+
+
+def test_the_javascript_lenet5_gives_pytorchs_penalties_on_real_digits(test_digits, tmp_path):
+    images, _ = test_digits
+    torch.manual_seed(0)
+    model = LeNet5()
+    with torch.no_grad():  # a network whose weights are not all alike: one step of its own
+        for p in model.parameters():
+            if p.requires_grad:
+                p.add_(0.05 * torch.randn_like(p))
+        expected = model(mnist_to_lenet5(images)).double()
+    weights = _export_module().export_lenet5(model, {"network": "test"})
+    got = torch.tensor(run_js(weights, images.reshape(DIGITS, 784).tolist(), tmp_path), dtype=torch.float64)
+    assert got.shape == expected.shape
+    relative = ((got - expected).abs() / expected.abs().clamp_min(1e-6)).max().item()
+    assert relative < 1e-4, relative
+    assert torch.equal(got.argmin(1), expected.argmin(1))
+
+
+def test_the_javascript_refuses_a_digit_that_is_not_28x28(tmp_path):
+    torch.manual_seed(0)
+    (tmp_path / "weights.json").write_text(json.dumps(_export_module().export_lenet5(LeNet5())))
+    program = f"""
+const lenet5 = require({json.dumps(str(SCRIPT))});
+const fs = require("fs");
+const net = lenet5.load(JSON.parse(fs.readFileSync({json.dumps(str(tmp_path / "weights.json"))})));
+try {{ lenet5.classify(net, new Array(100).fill(0)); process.exit(3); }}
+catch (e) {{ process.stdout.write(e.message); }}
+"""
+    done = subprocess.run([node(), "-e", program], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "784 pixels" in done.stdout
