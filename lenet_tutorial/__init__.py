@@ -34,6 +34,7 @@ Each module holds one idea.
 - :mod:`lenet_tutorial.nearest_neighbour` - the k-NN baseline
 - :mod:`lenet_tutorial.paper` - the papers' reported numbers
 - :mod:`lenet_tutorial.scorecard` - what the book measured, beside the papers; its record (``results.json``)
+- :mod:`lenet_tutorial.checks` - checks for the exercises whose answer is a number
 
 **The book's machinery**
 

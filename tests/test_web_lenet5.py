@@ -88,3 +88,31 @@ catch (e) {{ process.stdout.write(e.message); }}
 """
     done = subprocess.run([node(), "-e", program], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "784 pixels" in done.stdout
+
+
+NORMALISE = ROOT / "book" / "_static" / "lenet5" / "normalise.js"
+
+
+def test_the_pages_normalisation_is_the_packages_on_real_digits(test_digits, tmp_path):
+    """The page normalises a drawing as MNIST's makers did (lenet_tutorial.data.normalise):
+    scaled into a 20-pixel box, then centred by mass. Here on real digits, shrunk to half
+    size and moved off-centre first, so that both steps have work to do."""
+    from lenet_tutorial.data.normalise import recentre, size_normalise
+
+    images, _ = test_digits
+    ink = images[:50].double() / 255
+    small = torch.nn.functional.interpolate(ink[:, None], scale_factor=0.5, mode="area")[:, 0]
+    moved = torch.zeros_like(ink)
+    moved[:, 2:16, 9:23] = small
+    expected = recentre(size_normalise(moved, box=20))
+    (tmp_path / "ink.json").write_text(json.dumps(moved.reshape(50, 784).tolist()))
+    program = f"""
+const n = require({json.dumps(str(NORMALISE))});
+const fs = require("fs");
+const ink = JSON.parse(fs.readFileSync({json.dumps(str(tmp_path / "ink.json"))}));
+process.stdout.write(JSON.stringify(ink.map(d => Array.from(n.normalise(d, 28, 20)))));
+"""
+    done = subprocess.run([node(), "-e", program], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    got = torch.tensor(json.loads(done.stdout), dtype=torch.float64).reshape(50, 28, 28)
+    assert (got - expected).abs().max().item() < 1e-9

@@ -14,6 +14,8 @@ from pathlib import Path
 import yaml
 from exercises import DIRECTIVE
 
+from lenet_tutorial.checks import CHECKABLE
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "book" / "teachers.md"
 
@@ -34,8 +36,10 @@ notebooks, or publish them: in a fork, replace `book/chapters/*.ipynb` on a bran
 student edition, set `repository.url` and `repository.branch` in `_config.yml` to that fork
 and branch, and build; the rocket icons then open the student notebooks.
 
-No exercise has an automatic check yet: each is graded by reading the student's answer
-beside the solution in the instructor notebook.
+The exercises whose answer is a number have a check (marked **checkable** below): the student
+runs `check("label", answer)` (`from lenet_tutorial.checks import check`) and is told whether
+it is right, and which part is wrong, without being shown the answer. The others are graded
+by reading the student's answer beside the solution in the instructor notebook.
 """
 
 
@@ -101,7 +105,9 @@ def render() -> str:
             exercise_lines += [f"**{title}**", ""]
             for m in found:
                 label = re.search(r"^:label:\s*(\S+)", m["body"], re.M)
-                exercise_lines.append(f"- `{label[1] if label else '?'}`: {first_sentence(m['body'])}")
+                name = label[1] if label else "?"
+                mark = " (**checkable**)" if name in CHECKABLE else ""
+                exercise_lines.append(f"- `{name}`{mark}: {first_sentence(m['body'])}")
             exercise_lines.append("")
     return "\n".join(lines + [""] + exercise_lines).rstrip() + "\n"
 

@@ -187,3 +187,75 @@ def test_every_internal_link_resolves(browser, site):
             ):
                 broken.append(f"{page_path}: {href} (no element #{parsed.fragment})")
     assert broken == []
+
+
+DRAW = "book/draw.html"
+
+
+def _weights_tool():
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(
+        "export_web_weights", ROOT / "tools" / "export_web_weights.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["export_web_weights"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def replay(page, pixels) -> None:
+    """Draw a 28x28 MNIST digit on the page's 280x280 pad as strokes: one stroke of the mouse
+    along each row's run of dark pixels, as a reader's pen would cover them."""
+    box = page.locator("#lenet5-canvas").bounding_box()
+    scale = box["width"] / 28
+    for row in range(28):
+        column = 0
+        while column < 28:
+            if pixels[row * 28 + column] > 127:
+                end = column
+                while end + 1 < 28 and pixels[row * 28 + end + 1] > 127:
+                    end += 1
+                y = box["y"] + (row + 0.5) * scale
+                page.mouse.move(box["x"] + (column + 0.5) * scale, y)
+                page.mouse.down()
+                page.mouse.move(box["x"] + (end + 0.5) * scale, y, steps=max(1, end - column))
+                page.mouse.up()
+                column = end + 1
+            else:
+                column += 1
+
+
+def test_a_reader_draws_real_test_digits_and_lenet5_reads_them_as_pytorch_does(browser, site):
+    import torch
+
+    from lenet_tutorial.data import load_mnist, mnist_to_lenet5
+
+    tool = _weights_tool()
+    model = tool.import_lenet5(tool.read_weights_js())
+    images, _ = load_mnist("test")
+    digits = images[100:110]  # not among the page's own examples (the first of each class)
+    with torch.no_grad():
+        expected = model(mnist_to_lenet5(digits)).double()
+    page, errors, external = open_page(browser, site, DRAW)
+    try:
+        page.wait_for_function("() => window.lenet5Demo !== undefined")
+        # the page's network, given a digit in MNIST's format, gives PyTorch's penalties
+        for digit, penalties in zip(digits, expected):
+            got = torch.tensor(page.evaluate("p => lenet5Demo.classify(p)", digit.flatten().tolist()))
+            assert ((got - penalties).abs() / penalties.abs()).max() < 1e-4
+        # and the same digits, drawn as strokes and normalised by the page, mostly read the same
+        agree = 0
+        for digit, penalties in zip(digits, expected):
+            page.evaluate("() => lenet5Demo.clear()")
+            replay(page, digit.flatten().tolist())
+            # the page reads the drawing at the next animation frame: wait for two
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            agree += page.evaluate("() => lenet5Demo.answer()") == int(penalties.argmin())
+        page.click("#lenet5-clear")
+        assert page.evaluate("() => lenet5Demo.answer()") is None
+    finally:
+        page.close()
+    assert agree >= 9, f"{agree} of 10 drawn digits read as PyTorch reads them"
+    assert errors == [] and external == []
