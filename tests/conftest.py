@@ -1,15 +1,31 @@
-"""Shared fixtures: the real data folder, and a local HTTP server for download tests."""
+"""Shared fixtures: the real data folder, a local HTTP server for download tests, and the
+repository's scripts (``tools/``), loaded as modules."""
 
 from __future__ import annotations
 
 import http.server
+import importlib.util
 import os
+import sys
 import threading
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_tool(name: str):
+    """``tools/NAME.py`` as a module (the tools import each other by name, as scripts do)."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up there
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
 
 
 def real_data_dir() -> Path | None:

@@ -3,30 +3,15 @@ answer, and every expected value is the one the chapter's own solution gives."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 
 import pytest
 
 from lenet_tutorial.checks import CHECKABLE, check
 
-from .conftest import ROOT
+from .conftest import ROOT, load_tool
 
-
-def _exercises():
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        spec = importlib.util.spec_from_file_location("exercises", ROOT / "tools" / "exercises.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["exercises"] = module
-        spec.loader.exec_module(module)
-        return module
-    finally:
-        sys.path.remove(str(ROOT / "tools"))
-
-
-exercises = _exercises()
+exercises = load_tool("exercises")
 SOLUTIONS = {
     s.label: s for p in sorted((ROOT / "book" / "chapters").glob("*.ipynb")) for s in exercises.solutions(p)
 }

@@ -17,6 +17,7 @@ import json
 import sys
 
 import matplotlib
+import matplotlib.pyplot  # noqa: F401 (closed after each solution; the backprop chapter imports no figures)
 import pytest
 import torch
 

@@ -3,32 +3,18 @@ instructor notebook exactly."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, load_tool
 
 CHAPTERS = sorted((ROOT / "book" / "chapters").glob("*.ipynb"))
 
 
-def _load(name: str):
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # dataclasses look their module up there
-        spec.loader.exec_module(module)
-        return module
-    finally:
-        sys.path.remove(str(ROOT / "tools"))
-
-
-student_edition = _load("student_edition")
-exercises = _load("exercises")
-teachers_page = _load("teachers_page")
+student_edition = load_tool("student_edition")
+exercises = load_tool("exercises")
+teachers_page = load_tool("teachers_page")
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)

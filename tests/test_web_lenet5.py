@@ -3,11 +3,9 @@ PyTorch's on real MNIST test digits, read in MNIST's own format (run with Node).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import subprocess
-import sys
 
 import pytest
 import torch
@@ -15,20 +13,10 @@ import torch
 from lenet_tutorial.data import load_mnist, mnist_to_lenet5
 from lenet_tutorial.models import LeNet5
 
-from .conftest import ROOT
+from .conftest import ROOT, load_tool
 
 SCRIPT = ROOT / "book" / "_static" / "lenet5" / "lenet5.js"
 DIGITS = 200
-
-
-def _export_module():
-    spec = importlib.util.spec_from_file_location(
-        "export_web_weights", ROOT / "tools" / "export_web_weights.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["export_web_weights"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def node() -> str:
@@ -67,7 +55,9 @@ def test_the_javascript_lenet5_gives_pytorchs_penalties_on_real_digits(test_digi
         for p in model.parameters():
             if p.requires_grad:
                 p.add_(0.05 * torch.randn_like(p))
-    weights = _export_module().export_lenet5(model, {"network": "test"})  # float32, as the page gets them
+    weights = load_tool("export_web_weights").export_lenet5(
+        model, {"network": "test"}
+    )  # float32, as the page gets them
     # in double precision: float32's |x|^2 - 2 x.c + |c|^2 loses a small penalty's digits
     with torch.no_grad():
         expected = model.double()(mnist_to_lenet5(images).double())
@@ -80,7 +70,9 @@ def test_the_javascript_lenet5_gives_pytorchs_penalties_on_real_digits(test_digi
 
 def test_the_javascript_refuses_a_digit_that_is_not_28x28(tmp_path):
     torch.manual_seed(0)
-    (tmp_path / "weights.json").write_text(json.dumps(_export_module().export_lenet5(LeNet5())))
+    (tmp_path / "weights.json").write_text(
+        json.dumps(load_tool("export_web_weights").export_lenet5(LeNet5()))
+    )
     program = f"""
 const lenet5 = require({json.dumps(str(SCRIPT))});
 const fs = require("fs");

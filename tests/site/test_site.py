@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ..conftest import load_tool
+
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -192,19 +194,6 @@ def test_every_internal_link_resolves(browser, site):
 DRAW = "book/draw.html"
 
 
-def _weights_tool():
-    import importlib.util
-    import sys
-
-    spec = importlib.util.spec_from_file_location(
-        "export_web_weights", ROOT / "tools" / "export_web_weights.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["export_web_weights"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def replay(page, pixels) -> None:
     """Draw a 28x28 MNIST digit on the page's 280x280 pad as strokes: one stroke of the mouse
     along each row's run of dark pixels, as a reader's pen would cover them."""
@@ -232,7 +221,7 @@ def test_a_reader_draws_real_test_digits_and_lenet5_reads_them_as_pytorch_does(b
 
     from lenet_tutorial.data import load_mnist, mnist_to_lenet5
 
-    tool = _weights_tool()
+    tool = load_tool("export_web_weights")
     model = tool.import_lenet5(tool.read_weights_js())
     images, _ = load_mnist("test")
     digits = images[100:110]  # not among the page's own examples (the first of each class)
