@@ -86,17 +86,15 @@ def targets_section(speed: dict | None) -> list[str]:
         return lines + ["Not measured yet: run `python benchmarks/bench.py --json`.", ""]
     lines += ["| target | measured | met? |", "|---|---|---|"]
     for name, path, sense, bound in TARGETS:
+        target = f"{name} {'≥' if sense == '>=' else '≤'} {bound}"
         value = speed
         for key in path:
             value = value.get(key) if isinstance(value, dict) else None
         if value is None:
-            lines.append(
-                f"| {name} {sense.replace('>=', '≥').replace('<=', '≤')} {bound} | – | not measured |"
-            )
+            lines.append(f"| {target} | – | not measured |")
             continue
         met = value >= bound if sense == ">=" else value <= bound
-        shown = sense.replace(">=", "≥").replace("<=", "≤")
-        lines.append(f"| {name} {shown} {bound} | {value:g} | {'yes' if met else 'no'} |")
+        lines.append(f"| {target} | {value:g} | {'yes' if met else 'no'} |")
     return lines + [""]
 
 

@@ -131,6 +131,7 @@ def main() -> None:
                 flush=True,
             )
     values = list(errors.values())
+    machine = reproducibility.machine()
     summary = {
         "experiment": args.experiment,
         "test_error_by_seed": errors,
@@ -139,11 +140,11 @@ def main() -> None:
         "mean": round(statistics.mean(values), 2),
         "std": round(statistics.stdev(values), 2) if len(values) > 1 else None,
         # every seed in this run, on this machine
-        "kernels_by_seed": {seed: reproducibility.machine()["torch_cpu_capability"] for seed in errors},
+        "kernels_by_seed": {seed: machine["torch_cpu_capability"] for seed in errors},
         "provenance": {
             "started": started,
             "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "machine": reproducibility.machine(),
+            "machine": machine,
         },
     }
     if args.json:

@@ -88,10 +88,9 @@ def check(label: str, answer) -> bool:
     expected = item.expected()
     shape = len(expected) if isinstance(expected, tuple) else None
     if shape is None:
-        given = answer
-        if isinstance(given, (tuple, list)):
+        if isinstance(answer, (tuple, list)):
             raise ValueError(f"{label} asks for one number: {item.asks}")
-        right = given == expected
+        right = answer == expected
         detail = "" if right else " not yet: the number is off"
     else:
         if not isinstance(answer, (tuple, list)) or len(answer) != shape:

@@ -26,19 +26,29 @@ def node() -> str:
     return found
 
 
+def run_node(code: str, tmp_path, **inputs) -> str:
+    """Run ``code`` with Node, each of ``inputs`` passed as a JSON file and bound to a constant
+    of its name; return what it printed (a failure is the test's)."""
+    lines = ['const fs = require("fs");']
+    for name, value in inputs.items():
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(value))
+        lines.append(f"const {name} = JSON.parse(fs.readFileSync({json.dumps(str(path))}));")
+    done = subprocess.run(
+        [node(), "-e", "\n".join([*lines, code])], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def run_js(weights: dict, digits: list[list[int]], tmp_path) -> list[list[float]]:
-    (tmp_path / "weights.json").write_text(json.dumps(weights))
-    (tmp_path / "digits.json").write_text(json.dumps(digits))
-    program = f"""
+    """The page's network with ``weights``: the penalties of each digit in MNIST's format."""
+    code = f"""
 const lenet5 = require({json.dumps(str(SCRIPT))});
-const fs = require("fs");
-const net = lenet5.load(JSON.parse(fs.readFileSync({json.dumps(str(tmp_path / "weights.json"))})));
-const digits = JSON.parse(fs.readFileSync({json.dumps(str(tmp_path / "digits.json"))}));
+const net = lenet5.load(weights);
 process.stdout.write(JSON.stringify(digits.map(d => lenet5.classify(net, d))));
 """
-    done = subprocess.run([node(), "-e", program], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return json.loads(run_node(code, tmp_path, weights=weights, digits=digits))
 
 
 @pytest.fixture(scope="module")
@@ -70,18 +80,14 @@ def test_the_javascript_lenet5_gives_pytorchs_penalties_on_real_digits(test_digi
 
 def test_the_javascript_refuses_a_digit_that_is_not_28x28(tmp_path):
     torch.manual_seed(0)
-    (tmp_path / "weights.json").write_text(
-        json.dumps(load_tool("export_web_weights").export_lenet5(LeNet5()))
-    )
-    program = f"""
+    weights = load_tool("export_web_weights").export_lenet5(LeNet5())
+    code = f"""
 const lenet5 = require({json.dumps(str(SCRIPT))});
-const fs = require("fs");
-const net = lenet5.load(JSON.parse(fs.readFileSync({json.dumps(str(tmp_path / "weights.json"))})));
+const net = lenet5.load(weights);
 try {{ lenet5.classify(net, new Array(100).fill(0)); process.exit(3); }}
 catch (e) {{ process.stdout.write(e.message); }}
 """
-    done = subprocess.run([node(), "-e", program], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0 and "784 pixels" in done.stdout
+    assert "784 pixels" in run_node(code, tmp_path, weights=weights)
 
 
 NORMALISE = ROOT / "book" / "_static" / "lenet5" / "normalise.js"
@@ -99,14 +105,10 @@ def test_the_pages_normalisation_is_the_packages_on_real_digits(test_digits, tmp
     moved = torch.zeros_like(ink)
     moved[:, 2:16, 9:23] = small
     expected = recentre(size_normalise(moved, box=20))
-    (tmp_path / "ink.json").write_text(json.dumps(moved.reshape(50, 784).tolist()))
-    program = f"""
+    code = f"""
 const n = require({json.dumps(str(NORMALISE))});
-const fs = require("fs");
-const ink = JSON.parse(fs.readFileSync({json.dumps(str(tmp_path / "ink.json"))}));
 process.stdout.write(JSON.stringify(ink.map(d => Array.from(n.normalise(d, 28, 20)))));
 """
-    done = subprocess.run([node(), "-e", program], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    got = torch.tensor(json.loads(done.stdout), dtype=torch.float64).reshape(50, 28, 28)
+    printed = run_node(code, tmp_path, ink=moved.reshape(50, 784).tolist())
+    got = torch.tensor(json.loads(printed), dtype=torch.float64).reshape(50, 28, 28)
     assert (got - expected).abs().max().item() < 1e-9

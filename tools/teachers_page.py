@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import yaml
-from exercises import DIRECTIVE
+from exercises import DIRECTIVE, markdown
 
 from lenet_tutorial.checks import CHECKABLE
 
@@ -51,11 +51,6 @@ def chapters() -> list[Path]:
         for f in files
         if f.startswith("book/chapters/") and (ROOT / f"{f}.ipynb").exists()
     ]
-
-
-def markdown(path: Path) -> str:
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
 
 
 def first_sentence(body: str) -> str:
