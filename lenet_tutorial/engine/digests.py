@@ -46,11 +46,11 @@ CASES = {
 
 # The digests of the book's machine; every machine must print the same.
 BOOK = {
-    "zip1989": "91f713fcbb5f6834993aefc98766a4a83fb08fea4c0c4c2493bb7ea49aa2020e",
-    "zip1989-sn28": "682b7a5b2c322fb3816bed130ebbcf2f47bcfbf8bb6bae1ca9131fcda40b5332",
-    "lenet1": "6b544b6ee77df3a764435c225a08a935b350ae377b888ca58ded0bec062ae684",
-    "lenet4": "10c5d8e9e92c7e460d194b9ddcdcfd44941f11b8b406c32feec3007c2692e3d9",
-    "lenet5": "3bda9fc6cfb523090c902be0fab4ba8a28f288dafdbe27a0a2bdf38fb3a276d9",
+    "zip1989": "27d014cb476c6fa9e8927f78527a01139bfdbc8e6c0c205c4f3b03b91d79e411",
+    "zip1989-sn28": "54a2bc3f4610d3d2bb241838a00523ee302941dd342e843b9bf77459397aa261",
+    "lenet1": "29e671b08cb7d8bd1c5e0989921d2acd9f9213cd08594f6e2440f2d53ac861aa",
+    "lenet4": "a00bc0b4cdba316c7d5a517fec898975a4450eaf61f3755818a2d39fddadc2ea",
+    "lenet5": "852f32f2afc650e38a785bd0846c669e5fe182891410906e81916686314d6cf1",
 }
 
 

@@ -57,10 +57,10 @@ class Engine:
         widest = int(max(np.prod(layer.output_shape) for layer in self.net.layers))
         self.tables = K.Tables(self.net.spec, self.net.links, self.net.const)
         self.buffers = K.Buffers(
-            act=np.zeros(n, dtype),
+            act=np.zeros(n + K.SLACK, dtype),
             derivative=np.zeros(n, dtype),
             dact=np.zeros(n, dtype),
-            act2=np.zeros(n, dtype),
+            act2=np.zeros(n + K.SLACK, dtype),
             grad=np.zeros(p, dtype),
             h=np.zeros(p, dtype),
             hp=np.zeros(p, dtype),

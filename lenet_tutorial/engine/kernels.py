@@ -57,6 +57,9 @@ FIELDS = 22
 
 SQUASH_AMPLITUDE = 1.7159
 SQUASH_SLOPE = 2.0 / 3.0
+# numbers after a convolution's input maps that its backward pass may read (and not use):
+# the activation buffers are this much longer than the network's activations
+SLACK = 16
 
 
 # -- Convolutions with a connection table ---------------------------------------------------
@@ -119,24 +122,26 @@ def conv_forward(x, y, w, b, links, cin, h, wd, cout, oh, ow, k, s, unit_bias, a
 
 
 @njit(**JIT)
-def correlation(source, gradients, kernel_gradient, running, oh, ow, k, s, wd, offsets):
+def correlation(source, gradients, kernel_gradient, running, oh, ow, k, s, wd):
     """kernel_gradient[ky, kx] += sum over the outputs of gradient x the input under (ky, kx):
     each output adds its gradient times its window of input to ``running``, one running sum per
-    offset in the window, in the outputs' order."""
+    offset in the window, in the outputs' order.
+
+    ``running`` is a whole number of vectors long (16 numbers each), longer than the window:
+    the loops then have no scalar remainder. Its last sums are never read, and ``source``
+    carries :data:`SLACK` numbers after its map for them to read."""
     running[:] = 0.0
+    wide = running.shape[0]
     for oy in range(oh):
         ox = 0
         while ox + 5 <= ow:  # five outputs of a row in one loop: the same additions, in order
             base = oy * s * wd + ox * s
             x0, x1, x2 = (
-                source[base : base + offsets],
-                source[base + s : base + s + offsets],
-                source[base + 2 * s : base + 2 * s + offsets],
+                source[base : base + wide],
+                source[base + s : base + s + wide],
+                source[base + 2 * s : base + 2 * s + wide],
             )
-            x3, x4 = (
-                source[base + 3 * s : base + 3 * s + offsets],
-                source[base + 4 * s : base + 4 * s + offsets],
-            )
+            x3, x4 = source[base + 3 * s : base + 3 * s + wide], source[base + 4 * s : base + 4 * s + wide]
             g0, g1, g2, g3, g4 = (
                 gradients[oy, ox],
                 gradients[oy, ox + 1],
@@ -144,7 +149,7 @@ def correlation(source, gradients, kernel_gradient, running, oh, ow, k, s, wd, o
                 gradients[oy, ox + 3],
                 gradients[oy, ox + 4],
             )
-            for q in range(offsets):
+            for q in range(wide):
                 running[q] = ((((running[q] + g0 * x0[q]) + g1 * x1[q]) + g2 * x2[q]) + g3 * x3[q]) + g4 * x4[
                     q
                 ]
@@ -152,8 +157,8 @@ def correlation(source, gradients, kernel_gradient, running, oh, ow, k, s, wd, o
         while ox < ow:
             gradient = gradients[oy, ox]
             base = oy * s * wd + ox * s
-            window = source[base : base + offsets]
-            for q in range(offsets):
+            window = source[base : base + wide]
+            for q in range(wide):
                 running[q] += gradient * window[q]
             ox += 1
     for ky in range(k):
@@ -173,10 +178,11 @@ def conv_backward(x, dy, dx, w, gw, gb, links, cin, h, wd, cout, oh, ow, k, s, u
     small or strided maps, where the outputs are few, each output adds its gradient times the
     window of input under it to a row of running sums, one per offset in the window (a
     correlation), and the kernel's weights read their offsets off it. Which one depends on the
-    layer's sizes only.
+    layer's sizes only. ``x`` holds the input maps and :data:`SLACK` numbers after them.
     """
-    X = x.reshape((cin, h * wd))
-    dX = dx.reshape((cin, h * wd))
+    size = h * wd
+    X = x[: cin * size].reshape((cin, size))
+    dX = dx.reshape((cin, size))
     dY = dy.reshape((cout, oh, ow))
     W = w.reshape((-1, k, k))
     gW = gw.reshape((-1, k, k))
@@ -186,7 +192,9 @@ def conv_backward(x, dy, dx, w, gw, gb, links, cin, h, wd, cout, oh, ow, k, s, u
     correlate = oh * ow * offsets <= 2 * k * k * span
     padded = scratch[: margin + h * wd + margin]
     g = padded[margin : margin + span]
-    running = scratch[2 * margin + h * wd : 2 * margin + h * wd + offsets]
+    wide = offsets + (-offsets) % 16  # whole vectors: see correlation
+    running = scratch[2 * margin + h * wd : 2 * margin + h * wd + wide]
+    lanes = scratch[2 * margin + h * wd + wide : 2 * margin + h * wd + wide + 16]
     padded[:] = 0.0
     link = 0
     for o in range(cout):
@@ -204,12 +212,13 @@ def conv_backward(x, dy, dx, w, gw, gb, links, cin, h, wd, cout, oh, ow, k, s, u
             i = links[2 * link + 1]
             source = X[i]
             if correlate:
-                correlation(source, dY[o], gW[link], running, oh, ow, k, s, wd, offsets)
+                with_slack = x[i * size : (i + 1) * size + SLACK]
+                correlation(with_slack, dY[o], gW[link], running, oh, ow, k, s, wd)
             else:
                 for ky in range(k):
                     for kx in range(k):
                         start = ky * wd + kx
-                        gW[link, ky, kx] += dot(g, source[start : start + span], span)
+                        gW[link, ky, kx] += dot(g, source[start : start + span], span, lanes)
             if need_dx:
                 # dx[q] += sum over the kernel of w[ky, kx] g[q - ky wd - kx]: g read backwards
                 target = dX[i]
@@ -250,44 +259,59 @@ def conv_backward(x, dy, dx, w, gw, gb, links, cin, h, wd, cout, oh, ow, k, s, u
 
 
 @njit(**JIT)
-def dot(a, b, n):
-    """sum a[j] b[j], j < n, as sixteen interleaved partial sums (two vectors of eight: two
-    chains of additions the processor can overlap), then eight, then one, added in a fixed tree."""
-    z = a.dtype.type(0)
-    s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = s8 = s9 = s10 = s11 = s12 = s13 = s14 = s15 = z
+def dot(a, b, n, lanes):
+    """sum a[j] b[j], j < n, in sixteen lanes: lane l adds the products of j = l, l + 16, l + 32,
+    ... in that order. Then lane l + 8 is added to lane l, the eight lanes in a fixed tree, and
+    the last n % 16 products (summed in order) at the end.
+
+    The lanes are sixteen numbers of scratch memory, ``lanes``, and each round reads all sixteen
+    before it writes any: the compiler turns a round into vector instructions (two of eight
+    lanes, or one of sixteen) and keeps every lane's additions in their order. (Kept in sixteen
+    local variables instead, they were vectorised four at a time with shuffles, three times
+    slower.)"""
     m = n - n % 16
+    for lane in range(16):
+        lanes[lane] = 0.0
     for j in range(0, m, 16):
-        s0 += a[j] * b[j]
-        s1 += a[j + 1] * b[j + 1]
-        s2 += a[j + 2] * b[j + 2]
-        s3 += a[j + 3] * b[j + 3]
-        s4 += a[j + 4] * b[j + 4]
-        s5 += a[j + 5] * b[j + 5]
-        s6 += a[j + 6] * b[j + 6]
-        s7 += a[j + 7] * b[j + 7]
-        s8 += a[j + 8] * b[j + 8]
-        s9 += a[j + 9] * b[j + 9]
-        s10 += a[j + 10] * b[j + 10]
-        s11 += a[j + 11] * b[j + 11]
-        s12 += a[j + 12] * b[j + 12]
-        s13 += a[j + 13] * b[j + 13]
-        s14 += a[j + 14] * b[j + 14]
-        s15 += a[j + 15] * b[j + 15]
-    if n - m >= 8:
-        s0 += a[m] * b[m]
-        s1 += a[m + 1] * b[m + 1]
-        s2 += a[m + 2] * b[m + 2]
-        s3 += a[m + 3] * b[m + 3]
-        s4 += a[m + 4] * b[m + 4]
-        s5 += a[m + 5] * b[m + 5]
-        s6 += a[m + 6] * b[m + 6]
-        s7 += a[m + 7] * b[m + 7]
-        m += 8
-    tail = z
+        t0 = lanes[0] + a[j + 0] * b[j + 0]
+        t1 = lanes[1] + a[j + 1] * b[j + 1]
+        t2 = lanes[2] + a[j + 2] * b[j + 2]
+        t3 = lanes[3] + a[j + 3] * b[j + 3]
+        t4 = lanes[4] + a[j + 4] * b[j + 4]
+        t5 = lanes[5] + a[j + 5] * b[j + 5]
+        t6 = lanes[6] + a[j + 6] * b[j + 6]
+        t7 = lanes[7] + a[j + 7] * b[j + 7]
+        t8 = lanes[8] + a[j + 8] * b[j + 8]
+        t9 = lanes[9] + a[j + 9] * b[j + 9]
+        t10 = lanes[10] + a[j + 10] * b[j + 10]
+        t11 = lanes[11] + a[j + 11] * b[j + 11]
+        t12 = lanes[12] + a[j + 12] * b[j + 12]
+        t13 = lanes[13] + a[j + 13] * b[j + 13]
+        t14 = lanes[14] + a[j + 14] * b[j + 14]
+        t15 = lanes[15] + a[j + 15] * b[j + 15]
+        lanes[0] = t0
+        lanes[1] = t1
+        lanes[2] = t2
+        lanes[3] = t3
+        lanes[4] = t4
+        lanes[5] = t5
+        lanes[6] = t6
+        lanes[7] = t7
+        lanes[8] = t8
+        lanes[9] = t9
+        lanes[10] = t10
+        lanes[11] = t11
+        lanes[12] = t12
+        lanes[13] = t13
+        lanes[14] = t14
+        lanes[15] = t15
+    tail = a.dtype.type(0)
     for j in range(m, n):
         tail += a[j] * b[j]
-    low = ((s0 + s8) + (s1 + s9)) + ((s2 + s10) + (s3 + s11))
-    high = ((s4 + s12) + (s5 + s13)) + ((s6 + s14) + (s7 + s15))
+    for lane in range(8):  # the lanes added pairwise: 16 -> 8, then in a tree
+        lanes[lane] = lanes[lane] + lanes[lane + 8]
+    low = (lanes[0] + lanes[4]) + (lanes[1] + lanes[5])
+    high = (lanes[2] + lanes[6]) + (lanes[3] + lanes[7])
     return (low + high) + tail
 
 
@@ -313,29 +337,31 @@ def total(a, n):
 
 
 @njit(**JIT)
-def full_forward(x, y, w, b, n_in, n_out):
-    """y = b + sum_i x[i] W[i, :], the weights stored input-major: the outputs are vectorised."""
-    W = w.reshape((n_in, n_out))
-    y[:] = b
-    for i in range(n_in):
-        xi = x[i]
-        row = W[i]
-        for j in range(n_out):
-            y[j] += xi * row[j]
+def full_forward(x, y, w, b, n_in, n_out, lanes):
+    """y[j] = b[j] + sum_i W[j, i] x[i], the weights stored output-major: one dot product per output."""
+    W = w.reshape((n_out, n_in))
+    for j in range(n_out):
+        y[j] = b[j] + dot(W[j], x, n_in, lanes)
 
 
 @njit(**JIT)
 def full_backward(x, dy, dx, w, gw, gb, n_in, n_out, need_dx):
-    W = w.reshape((n_in, n_out))
-    gW = gw.reshape((n_in, n_out))
+    """Gradients of the weights and biases added to ``gw``, ``gb``; dE/dx[i] += sum over the
+    outputs j, in order, of dy[j] W[j, i]: each loop runs along the contiguous inputs."""
+    W = w.reshape((n_out, n_in))
+    gW = gw.reshape((n_out, n_in))
     gb += dy
-    for i in range(n_in):
-        xi = x[i]
-        row = gW[i]
+    for j in range(n_out):
+        g = dy[j]
+        row = gW[j]
+        for i in range(n_in):
+            row[i] += g * x[i]
+    if need_dx:
         for j in range(n_out):
-            row[j] += xi * dy[j]
-        if need_dx:
-            dx[i] += dot(W[i], dy, n_out)
+            g = dy[j]
+            row = W[j]
+            for i in range(n_in):
+                dx[i] += g * row[i]
 
 
 # -- Trainable subsampling --------------------------------------------------------------------
@@ -525,7 +551,7 @@ def forward(net, theta, buf):
                 r[UNIT_BIAS], buf.part,
             )  # fmt: skip
         elif kind == FULL:
-            full_forward(x, y, w, b, x.shape[0], y.shape[0])
+            full_forward(x, y, w, b, x.shape[0], y.shape[0], buf.part)
         elif kind == SUB:
             sub_forward(x, y, w, b, r[IN_C], r[IN_H], r[IN_W], r[OUT_C], r[OUT_H], r[OUT_W], r[K], r[GROUP])
         elif kind == SQUASH:
@@ -567,8 +593,9 @@ def backward(net, theta, act, dact, grad, first, squared, buf):
         need_dx = layer > stop
         if kind == CONV:
             table = net.links[r[LINK_OFF] : r[LINK_OFF] + 2 * r[N_LINKS]]
+            with_slack = act[r[X_OFF] : r[X_OFF] + n_x + SLACK]
             conv_backward(
-                x, dy, dx, w, gw, gb, table, r[IN_C], r[IN_H], r[IN_W], r[OUT_C], r[OUT_H], r[OUT_W], r[K],
+                with_slack, dy, dx, w, gw, gb, table, r[IN_C], r[IN_H], r[IN_W], r[OUT_C], r[OUT_H], r[OUT_W], r[K],
                 r[STRIDE], r[UNIT_BIAS], need_dx, buf.part,
             )  # fmt: skip
         elif kind == FULL:

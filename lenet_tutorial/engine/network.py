@@ -7,8 +7,8 @@ of the same layers) into what the compiled loops need:
 - ``spec``: one row of integers per layer (its kind, sizes, and where its input, output,
   weights and biases start in the flat buffers);
 - ``theta``: every trainable parameter in one flat array. Convolution kernels keep PyTorch's
-  order; the weights of fully connected layers are stored input-major (the transpose of
-  PyTorch's ``[out, in]``), so that the forward pass runs along contiguous outputs. A
+  order, and so do the weights of fully connected layers (``[out, in]``: one output's weights
+  in a row, so that the backward pass runs along contiguous inputs). A
   convolution whose kernel covers its whole input (LeNet-5's C5: 5x5 kernels on 5x5 maps,
   every map connected) is a fully connected layer and is stored as one;
 - ``links``, ``const``: the connection tables, and what is fixed (padding values, the RBF
@@ -106,10 +106,9 @@ class Network:
                     raise ValueError(f"layer {name!r} reads {module.in_features} inputs, not {size}")
                 out = (module.out_features, 1, 1)
                 row[K.KIND] = K.FULL
-                transposed = np.arange(module.in_features * module.out_features).reshape(
-                    module.in_features, module.out_features
+                n_theta = self._parameter(
+                    name, "weight", module.weight, np.arange(module.weight.numel()), row, n_theta
                 )
-                n_theta = self._parameter(name, "weight", module.weight, transposed.T, row, n_theta)
                 n_theta = self._parameter(
                     name, "bias", module.bias, np.arange(module.out_features), row, n_theta
                 )
@@ -165,19 +164,12 @@ class Network:
         pairs = [(o, i) for o in range(module.out_maps) for i in range(module.in_maps) if module.table[i][o]]
         whole = out[1:] == (1, 1) and (h, w) == (k, k) and len(pairs) == module.in_maps * module.out_maps
         if whole and module.bias_mode == "map":
-            # every output unit reads every input: a fully connected layer, stored input-major
+            # every output unit reads every input: a fully connected layer. PyTorch's kernels
+            # [o * in + i, ky, kx] are already its rows, output o's c k k weights in a row
             row[K.KIND] = K.FULL
-            n_in = c * k * k
-            # PyTorch's kernel [o * in + i, ky, kx] -> theta [(i, ky, kx), o]
-            positions = np.empty((module.out_maps * module.in_maps, k, k), dtype=np.int64)
-            for o in range(module.out_maps):
-                for i in range(module.in_maps):
-                    for ky in range(k):
-                        positions[o * module.in_maps + i, ky] = (
-                            i * k * k + ky * k + np.arange(k)
-                        ) * module.out_maps + o
-            assert positions.size == n_in * module.out_maps
-            n_theta = self._parameter(name, "weight", module.weight, positions, row, n_theta)
+            n_theta = self._parameter(
+                name, "weight", module.weight, np.arange(module.weight.numel()), row, n_theta
+            )
         else:
             row[K.KIND], row[K.K], row[K.STRIDE] = K.CONV, k, s
             row[K.LINK_OFF], row[K.N_LINKS] = len(links), len(pairs)
