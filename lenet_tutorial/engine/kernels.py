@@ -368,56 +368,74 @@ def full_backward(x, dy, dx, w, gw, gb, n_in, n_out, need_dx):
 
 
 @njit(**JIT)
-def sub_forward(x, y, w, b, cin, h, wd, cout, oh, ow, size, group):
-    """Each unit: coefficient x (sum of its size x size block) + bias; map m reads map m // group.
-
-    Each input map is viewed as [row, row in block, column, column in block], so that the loops
-    index with their own counters only."""
-    X = x.reshape((cin, oh, size, ow, size))
-    Y = y.reshape((cout, oh, ow))
-    for m in range(cout):
-        block = X[m // group]
-        out = Y[m]
-        coefficient, bias = w[m], b[m]
-        for r in range(oh):
+def block_sums(source, sums, oh, ow, size):
+    """sums[r, c] = the sum of the size x size block at (r, c) of ``source``, added row by row,
+    left to right. For the networks' 2 x 2 blocks, one loop along a row of blocks: vectorised."""
+    for r in range(oh):
+        line = sums[r]
+        if size == 2:
+            top, bottom = source[2 * r], source[2 * r + 1]
             for c in range(ow):
-                total = x.dtype.type(0)
+                line[c] = ((top[2 * c] + top[2 * c + 1]) + bottom[2 * c]) + bottom[2 * c + 1]
+        else:
+            for c in range(ow):
+                total = source[r * size, c * size]
                 for a in range(size):
                     for bb in range(size):
-                        total += block[r, a, c, bb]
-                out[r, c] = coefficient * total + bias
+                        if a or bb:
+                            total += source[r * size + a, c * size + bb]
+                line[c] = total
 
 
 @njit(**JIT)
-def sub_backward(x, dy, dx, w, gw, gb, cin, h, wd, cout, oh, ow, size, group, need_dx):
-    X = x.reshape((cin, oh, size, ow, size))
-    dX = dx.reshape((cin, oh, size, ow, size))
-    dY = dy.reshape((cout, oh, ow))
+def sub_forward(x, y, w, b, cin, h, wd, cout, oh, ow, size, group):
+    """Each unit: coefficient x (sum of its size x size block) + bias; map m reads map m // group."""
+    X = x.reshape((cin, h, wd))
+    Y = y.reshape((cout, oh, ow))
     for m in range(cout):
-        block = X[m // group]
-        gradient = dY[m]
-        coefficient = w.dtype.type(0)
-        bias = w.dtype.type(0)
+        out = Y[m]
+        block_sums(X[m // group], out, oh, ow, size)
+        coefficient, bias = w[m], b[m]
         for r in range(oh):
+            line = out[r]
             for c in range(ow):
-                total = x.dtype.type(0)
-                for a in range(size):
-                    for bb in range(size):
-                        total += block[r, a, c, bb]
-                g = gradient[r, c]
-                coefficient += g * total
-                bias += g
-        gw[m] += coefficient
-        gb[m] += bias
+                line[c] = coefficient * line[c] + bias
+
+
+@njit(**JIT)
+def sub_backward(x, dy, dx, w, gw, gb, cin, h, wd, cout, oh, ow, size, group, need_dx, scratch):
+    """The coefficient's gradient: the output gradients dotted with the block sums (recomputed
+    into ``scratch``); the bias's: their sum; each input of a block receives coefficient x its
+    output's gradient."""
+    X = x.reshape((cin, h, wd))
+    dX = dx.reshape((cin, h, wd))
+    dY = dy.reshape((cout, oh, ow))
+    n = oh * ow
+    sums = scratch[:n]
+    lanes = scratch[n : n + 16]
+    for m in range(cout):
+        block_sums(X[m // group], sums.reshape((oh, ow)), oh, ow, size)
+        gradient = dy[m * n : (m + 1) * n]
+        gw[m] += dot(gradient, sums, n, lanes)
+        gb[m] += total(gradient, n)
         if need_dx:
             target = dX[m // group]
             weight = w[m]
+            G = dY[m]
             for r in range(oh):
                 for a in range(size):
-                    for c in range(ow):
-                        spread = weight * gradient[r, c]
-                        for bb in range(size):
-                            target[r, a, c, bb] += spread
+                    row = target[r * size + a]
+                    line = G[r]
+                    if size == 2:
+                        for c in range(ow):
+                            spread = weight * line[c]
+                            row[2 * c] += spread
+                            row[2 * c + 1] += spread
+                    else:
+                        for c in range(ow):
+                            spread = weight * line[c]
+                            for bb in range(size):
+                                row[c * size + bb] += spread
 
 
 # -- The squashing function -------------------------------------------------------------------
@@ -617,6 +635,7 @@ def backward(net, theta, act, dact, grad, first, squared, buf):
                 r[K],
                 r[GROUP],
                 need_dx,
+                buf.part,
             )
         elif kind == SQUASH:
             d = buf.derivative[r[Y_OFF] : r[Y_OFF] + n_y]
