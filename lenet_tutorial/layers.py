@@ -215,3 +215,32 @@ class FullyConnected(nn.Linear):
 
     def connections(self, output_shape: tuple[int, ...]) -> int:
         return self.out_features * (self.in_features + 1)
+
+
+def lush_initialisation_(model: nn.Module) -> nn.Module:
+    """Re-initialise ``model`` as LeCun's group's own LeNet-5 code did (Lush's gblearn2, 2002:
+    ``packages/gblearn2/gb-modules-nn.lsh``), in place; returns it.
+
+    Every weight uniform in +-1/sqrt(F_i), F_i the fan-in of the unit it feeds (the papers
+    write 2.4/F_i); every bias 0; every subsampling coefficient 0.5, not drawn at random (the
+    papers' rule draws it in +-0.6, so that some subsampling maps start near zero gain). The
+    RBF centres and anything else without one of these layers are left alone.
+    """
+    with torch.no_grad():
+        for module in model.modules():
+            if isinstance(module, ConnectedConv2d):
+                link = 0
+                for o in range(module.out_maps):
+                    n = module.fan_in[o] // module.kernel_size**2
+                    bound = module.fan_in[o] ** -0.5
+                    module.weight[link : link + n].uniform_(-bound, bound)
+                    link += n
+                module.bias.zero_()
+            elif isinstance(module, SubsamplingLayer):
+                module.weight.fill_(0.5)
+                module.bias.zero_()
+            elif isinstance(module, FullyConnected):
+                bound = module.in_features**-0.5
+                module.weight.uniform_(-bound, bound)
+                module.bias.zero_()
+    return model

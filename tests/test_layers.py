@@ -11,10 +11,11 @@ from lenet_tutorial.layers import (
     FullyConnected,
     SubsamplingLayer,
     block_sums,
+    lush_initialisation_,
     squash,
     squash_derivative,
 )
-from lenet_tutorial.models import LeNet1, ZipCodeNet1989
+from lenet_tutorial.models import LeNet1, LeNet5, ZipCodeNet1989
 from lenet_tutorial.models.lenet1 import h3_table
 from lenet_tutorial.models.summary import layer_counts
 from lenet_tutorial.models.zipcode1989 import h2_table
@@ -94,6 +95,25 @@ def test_initialisation_of_sparse_convolutions_uses_each_units_fan_in():
         assert dense[o].abs().max() <= bound
         assert abs(layer.bias[o]) <= bound
     assert layer.fan_in[0] == 25 and layer.fan_in[1] == 50
+
+
+def test_lush_initialisation_draws_weights_in_one_over_root_fan_in_with_zero_biases_and_coefficients_half():
+    torch.manual_seed(0)
+    model = LeNet5()
+    centres = model.output.centres.clone()
+    lush_initialisation_(model)
+    c3 = model.c3
+    dense = c3.full_kernel(c3.weight)
+    for o in range(c3.out_maps):  # C3's maps read 3, 4 or 6 maps: three different bounds
+        bound = c3.fan_in[o] ** -0.5
+        kernels = dense[o][dense[o].abs().sum(dim=(1, 2)) > 0]
+        assert kernels.abs().max() <= bound
+        assert kernels.abs().max() > 0.9 * bound  # the whole range is used, not a narrower one
+    assert model.f6.weight.abs().max() <= 120**-0.5
+    for layer in (model.c1, model.s2, model.c3, model.s4, model.c5, model.f6):
+        assert torch.count_nonzero(layer.bias) == 0
+    assert torch.all(model.s2.weight == 0.5) and torch.all(model.s4.weight == 0.5)
+    assert torch.equal(model.output.centres, centres)  # the RBF centres are fixed: untouched
 
 
 @pytest.mark.parametrize(

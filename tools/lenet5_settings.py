@@ -6,6 +6,10 @@ pass. The test set is never looked at. The chapter "LeNet-5 (1998)" tabulates th
 
 Run: ``python tools/lenet5_settings.py --j J [--mu MU] [--schedule-factor F] [--batch-size B]
 [--growing-batches] [--passes P] [--train N] [--json]``
+
+With ``--per-pattern``, the paper's own training instead: one pattern at a time with the
+compiled engine (``train_lenet5_per_pattern``), ``--init paper|lush`` and
+``--curvature-every N``; the training error is then counted on the fly.
 """
 
 from __future__ import annotations
@@ -13,7 +17,13 @@ from __future__ import annotations
 import settings_cli as cli
 
 from lenet_tutorial.data import load_mnist, mnist_to_lenet5
-from lenet_tutorial.recipes.lenet5 import PASSES, PUBLISHED_MU, train_lenet5
+from lenet_tutorial.recipes.lenet5 import (
+    INITIALISATIONS,
+    PASSES,
+    PUBLISHED_MU,
+    train_lenet5,
+    train_lenet5_per_pattern,
+)
 from lenet_tutorial.sdlm import growing_batch_sizes
 
 
@@ -25,10 +35,28 @@ def main() -> None:
     parser.add_argument(
         "--growing-batches", action="store_true", help="start at --batch-size, grow as the rate falls"
     )
+    parser.add_argument("--per-pattern", action="store_true", help="per-pattern updates with the engine")
+    parser.add_argument("--init", choices=INITIALISATIONS, default="paper", help="with --per-pattern")
+    parser.add_argument(
+        "--curvature-every", type=int, help="with --per-pattern: re-estimate h every N patterns"
+    )
     args = parser.parse_args()
     images, labels = load_mnist("train")
     (fit_images, fit_labels), val = cli.validation_split(mnist_to_lenet5(images), labels, "mnist")
     run = cli.Run("LeNet-5", vars(args))
+    if args.per_pattern:
+        _, history = train_lenet5_per_pattern(
+            (fit_images[: args.train], fit_labels[: args.train]),
+            j=args.j,
+            mu=args.mu,
+            schedule_factor=args.schedule_factor,
+            passes=args.passes,
+            initialisation=args.init,
+            curvature_every=args.curvature_every,
+            test_data=val,
+        )
+        run.report(history, args.json)
+        return
     _, history = train_lenet5(
         (fit_images[: args.train], fit_labels[: args.train]),
         j=args.j,
