@@ -239,6 +239,22 @@ def test_a_layers_squashing_has_the_bits_of_the_scalar_tanh():
     assert all(elementary.tanh(float(v)) == t for v, t in zip(x, y))
 
 
+def test_a_float32_layers_squashing_is_within_four_units_in_the_last_place_of_float32():
+    rng = np.random.default_rng(2)
+    x = np.concatenate(
+        [rng.normal(0, 5, 20_000), np.linspace(-40, 40, 40_001), [0.0, -0.0, 1e-30, -1e-30, 1e-8]]
+    ).astype(np.float32)
+    y, derivative = np.zeros_like(x), np.zeros_like(x)
+    work, bits = np.zeros(2 * len(x), np.float32), np.zeros(len(x), np.int32)
+    elementary.squash_array_float32(x, y, derivative, 2 / 3, 1.7159, work, bits)
+    exact = 1.7159 * np.tanh(2 / 3 * x.astype(np.float64))
+    ulp = np.spacing(np.abs(exact).astype(np.float32)).astype(np.float64)
+    assert np.max(np.abs(y - exact) / ulp) <= 4
+    assert np.all(np.sign(y) == np.sign(exact))  # odd, and exactly 0 at 0
+    exact_derivative = 1.7159 * 2 / 3 * (1 - np.tanh(2 / 3 * x.astype(np.float64)) ** 2)
+    assert np.max(np.abs(derivative - exact_derivative)) < 1e-6
+
+
 @pytest.mark.parametrize("processor", ["host", "generic"])
 def test_the_digests_are_the_books_on_this_processor_and_on_a_generic_one(processor, data_dir):
     # 2,000 per-pattern steps of each network: one rounding done differently anywhere would

@@ -46,11 +46,11 @@ CASES = {
 
 # The digests of the book's machine; every machine must print the same.
 BOOK = {
-    "zip1989": "27d014cb476c6fa9e8927f78527a01139bfdbc8e6c0c205c4f3b03b91d79e411",
-    "zip1989-sn28": "54a2bc3f4610d3d2bb241838a00523ee302941dd342e843b9bf77459397aa261",
-    "lenet1": "f6d67f756220edd74e925fd7ed12fcfcdca42900d33c230b281398a8fe75a689",
-    "lenet4": "873f4f4086f04cf6a6f2a1739e9bb3cdd975d07d9cdd562ad11fa1a319577c0e",
-    "lenet5": "fb2eb466bac0185cbbc2f557e7ed4a4c8509d62988368a1f74b27b7eaf044bdd",
+    "zip1989": "5c92d7a01bda7c29eb1dc1716f86b23ab4272edd121dcee5e459043fb4332992",
+    "zip1989-sn28": "085f1dba17941b55d7cfb1d833b570c3c1ef5f9c33e07fb858de94b459121dab",
+    "lenet1": "d53758ea081dc24d23cae8182927b323e8a3fc3cdd36c9aec556f831e74bbd18",
+    "lenet4": "26828e1269f04d5f48875757449e54939f51f18fb5f31d591e997e75fb150c22",
+    "lenet5": "3325ea21aa94286d708a8a2ea7ce63f0fd648f5a9320cf795d09f5c3adb2fc56",
 }
 
 

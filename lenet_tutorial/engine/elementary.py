@@ -13,6 +13,11 @@ short head, whose product with ``k`` is exact, and a tail: Cody and Waite, 1980)
 from its Taylor series, 14 terms, whose truncation error is below 1e-18 there. ``tanh`` from
 ``exp(-2|u|) - 1`` without cancellation near 0; ``log`` from ``atanh`` of ``(m - 1)/(m + 1)``.
 Accuracy: a few units in the last place of double precision, far below float32's.
+
+The float32 engine squashes its layers with :func:`squash_array_float32`: the same method in
+float32 arithmetic, eight numbers to a vector instead of four, with a shorter series (its
+truncation, below 1e-8, is under float32's rounding). Its results lie within 4 units in the
+last place of float32 of the exact ones (tested), and are the same bits on every machine.
 """
 
 from __future__ import annotations
@@ -148,3 +153,45 @@ def squash_array(x, y, derivative, slope, amplitude, work, bits):
         t = t if x[i] >= 0 else -t
         y[i] = amplitude * t
         derivative[i] = amplitude * slope * (1.0 - t * t)
+
+
+# The float32 constants of squash_array_float32 (np.float32, so that numba computes in float32)
+F32 = np.float32
+ROUNDING_MAGIC_32 = F32(12582912.0)  # 2**23 + 2**22: rounds a float32 to an integer
+ROUNDING_MAGIC_BITS_32 = np.int32(0x4B400000)
+INV_LN2_32 = F32(INV_LN2)
+LN2_HI_32 = F32(0.693145751953125)  # ln 2 to 16 bits: k * LN2_HI_32 is exact for |k| < 2**8
+LN2_LO_32 = F32(1.4286068203094173e-06)  # ln 2 - LN2_HI_32
+C_32 = tuple(F32(c) for c in C[:6])  # 1/2!, ..., 1/7!: exp(r) - 1 to r^7, truncation < 1e-8
+ONE_BITS_32 = np.int32(127 << 23)
+
+
+@njit(**JIT)
+def squash_array_float32(x, y, derivative, slope, amplitude, work, bits):
+    """:func:`squash_array` for float32 layers, computed in float32 (see the module's text).
+
+    ``work`` (float32, 2n at least) and ``bits`` (int32, n) are scratch.
+    """
+    n = x.shape[0]
+    p = work[:n]
+    m = work[n : 2 * n]
+    s, a, a_s = F32(slope), F32(amplitude), F32(amplitude * slope)
+    one, two = F32(1.0), F32(2.0)
+    c0, c1, c2, c3, c4, c5 = C_32
+    for i in range(n):
+        v = max(-two * abs(s * x[i]), F32(-20.0))  # beyond, tanh is 1 in float32
+        k = (v * INV_LN2_32 + ROUNDING_MAGIC_32) - ROUNDING_MAGIC_32
+        r = (v - k * LN2_HI_32) - k * LN2_LO_32
+        r2 = r * r
+        p[i] = r + r2 * ((c0 + c1 * r) + r2 * ((c2 + c3 * r) + r2 * (c4 + c5 * r)))
+        m[i] = k + ROUNDING_MAGIC_32
+    integer = m.view(np.int32)
+    for i in range(n):
+        bits[i] = (integer[i] - ROUNDING_MAGIC_BITS_32 + 127) << 23
+    scale = bits[:n].view(np.float32)
+    for i in range(n):
+        e = p[i] if bits[i] == ONE_BITS_32 else (one + p[i]) * scale[i] - one
+        t = -e / (two + e)
+        t = t if x[i] >= 0 else -t
+        y[i] = a * t
+        derivative[i] = a_s * (one - t * t)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 
+import numpy as np
 from numba import njit
 
 from . import elementary
@@ -443,8 +444,22 @@ def sub_backward(x, dy, dx, w, gw, gb, cin, h, wd, cout, oh, ow, size, group, ne
 
 @njit(**JIT)
 def squash_forward(x, y, derivative, work, bits):
-    """y = A tanh(S x); keeps f'(x) = A S (1 - tanh(S x)^2) for the backward pass."""
-    elementary.squash_array(x, y, derivative, SQUASH_SLOPE, SQUASH_AMPLITUDE, work, bits)
+    """y = A tanh(S x); keeps f'(x) = A S (1 - tanh(S x)^2) for the backward pass. A float32
+    layer is squashed in float32 arithmetic, a float64 one in float64 (``work``: float64
+    scratch, ``bits``: int64, each as long as the widest layer; the float32 path reads them
+    as twice as many float32 and int32 numbers)."""
+    if x.itemsize == 4:
+        elementary.squash_array_float32(
+            x,
+            y,
+            derivative,
+            SQUASH_SLOPE,
+            SQUASH_AMPLITUDE,
+            work.reshape(-1).view(np.float32),
+            bits.view(np.int32),
+        )
+    else:
+        elementary.squash_array(x, y, derivative, SQUASH_SLOPE, SQUASH_AMPLITUDE, work, bits)
 
 
 # -- LeNet-5's output layer: Euclidean RBF units with fixed centres ---------------------------
