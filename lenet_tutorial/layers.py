@@ -112,14 +112,20 @@ class ConnectedConv2d(nn.Module):
         self.bias_mode = bias
         self.reset_parameters()
 
+    def kernels_of_each_map(self):
+        """For each output map o: its units' fan-in and the slice of ``weight`` holding the
+        kernels that feed it (links are stored output-major)."""
+        link = 0
+        for o in range(self.out_maps):
+            n = self.fan_in[o] // self.kernel_size**2  # kernels feeding output map o
+            yield self.fan_in[o], slice(link, link + n)
+            link += n
+
     def reset_parameters(self) -> None:
         """Uniform in +-2.4/F_i, F_i the fan-in of the unit the weight feeds."""
         with torch.no_grad():
-            link = 0
-            for o in range(self.out_maps):
-                n = self.fan_in[o] // self.kernel_size**2  # kernels feeding output map o
-                fan_in_uniform_(self.weight[link : link + n], self.fan_in[o], self.bias[o])
-                link += n
+            for o, (fan_in, kernels) in enumerate(self.kernels_of_each_map()):
+                fan_in_uniform_(self.weight[kernels], fan_in, self.bias[o])
 
     @property
     def links(self) -> int:
@@ -229,12 +235,8 @@ def lush_initialisation_(model: nn.Module) -> nn.Module:
     with torch.no_grad():
         for module in model.modules():
             if isinstance(module, ConnectedConv2d):
-                link = 0
-                for o in range(module.out_maps):
-                    n = module.fan_in[o] // module.kernel_size**2
-                    bound = module.fan_in[o] ** -0.5
-                    module.weight[link : link + n].uniform_(-bound, bound)
-                    link += n
+                for fan_in, kernels in module.kernels_of_each_map():
+                    module.weight[kernels].uniform_(-(fan_in**-0.5), fan_in**-0.5)
                 module.bias.zero_()
             elif isinstance(module, SubsamplingLayer):
                 module.weight.fill_(0.5)
