@@ -16,7 +16,7 @@ class Reported:
     experiment: str
     metric: str
     paper: float | None  # None where the papers give no number
-    unit: str  # "%", "parameters" or "connections"
+    unit: str  # "%", "parameters", "connections" or "step" (an SDLM step eta / (mu + h_kk))
     source: str  # bibliography key
     note: str = ""
 
@@ -136,6 +136,24 @@ _ENTRIES = [
         "%",
         LECUN_1998,
         "in pass 19, counted on the fly (Fig. 5)",
+    ),
+    Reported(
+        "lenet5.first_pass_step_max",
+        "LeNet-5 on MNIST",
+        "largest step of pass 1",
+        0.016,
+        "step",
+        LECUN_1998,
+        "eta / (mu + h_kk) at eta = 0.0005, mu = 0.02, at initialisation (sec. III-B)",
+    ),
+    Reported(
+        "lenet5.first_pass_step_min",
+        "LeNet-5 on MNIST",
+        "smallest step of pass 1",
+        None,
+        "step",
+        LECUN_1998,
+        "the paper gives one, but its exponent is illegible in the available text",
     ),
     Reported("lenet5.free_parameters", "LeNet-5", "free parameters", 60000, "parameters", LECUN_1998),
     Reported("lenet5.connections", "LeNet-5", "connections", 340908, "connections", LECUN_1998),

@@ -15,7 +15,10 @@ chapter's measured curve beside its own without training that chapter's network 
 How much of a result is the luck of the seed is measured outside the book, by
 ``benchmarks/seeds.py`` (one chapter's network retrained with five seeds: too long to run
 inside a chapter). A chapter that quotes those numbers prints and checks them with
-:func:`seed_results`, so its text cannot drift from them either.
+:func:`seed_results`, so its text cannot drift from them either. The same holds for the
+runs on the validation split with which a recipe's settings were chosen
+(``tools/*_settings.py --json``, one line per run in ``benchmarks/results/settings/``): a
+chapter prints their table with :func:`settings_runs` and :func:`format_settings_runs`.
 
 **The book's record travels with the package.** ``tools/record_results.py`` collects every
 result, curve and seeds table into ``lenet_tutorial/results.json`` (a test keeps it equal to
@@ -24,7 +27,8 @@ another chapter's result reads it there (:func:`recorded`, :func:`seed_results`)
 with only the package installed, as in a clone of the repository.
 
 **How far a re-run may land from the book.** The same chapter executed on another processor
-rounds its mini-batch steps differently and ends a few digits away. :func:`expected_spread`
+rounds PyTorch's steps differently and ends a few digits away (a chapter trained by the
+compiled engine does not: it lands on the same digits). :func:`expected_spread`
 says how far is still the same result: three standard deviations of the difference of two
 runs, from the seeds' spread where ``benchmarks/seeds.py`` measured one, from the binomial
 standard error of the test set otherwise. Counts have no spread.
@@ -43,16 +47,18 @@ from importlib import resources
 from pathlib import Path
 
 from .paper import REPORTED, reported
+from .recipes import TRAINED_BY_THE_ENGINE
 
 LINE = re.compile(r"^\[scorecard\] (?P<id>[\w.]+) = (?P<value>-?[\d.]+)(?: (?P<unit>\S+))?\s*$")
 CURVE_LINE = re.compile(r"^\[curve\] (?P<id>[\w.]+) = (?P<points>\[.*\])\s*$")
-DECIMALS = {"%": 2, "parameters": 0, "connections": 0}
+DECIMALS = {"%": 2, "parameters": 0, "connections": 0, "step": 5}  # step: eta / (mu + h_kk)
 MNIST_TEST_DIGITS, USPS_TEST_DIGITS = 10_000, 2_007
 MNIST_TRAIN_DIGITS, USPS_TRAIN_DIGITS = 60_000, 7_291
 RECORD_FILE = "results.json"  # in the package, beside this module
 # where tools/execute_notebooks.py asks a chapter to note which entries of the record it read
 READS_ENV = "LENET_TUTORIAL_RECORD_READS"
 SPREAD_IN_STANDARD_DEVIATIONS = 3
+SECTIONS = ("scorecard", "curves", "seeds", "settings")  # of the book's record
 
 
 def standard_error(percent: float, n: int) -> float:
@@ -134,7 +140,10 @@ def seed_results(experiment: str) -> dict | None:
 def format_seed_results(results: dict) -> str:
     """The errors of :func:`seed_results` as a table, one column per seed, then mean ± sd."""
     seeds = list(results["test_error_by_seed"])
-    lines = [f"{results['experiment'] + ', seed':24s}" + "".join(f"{s:>6s}" for s in seeds) + "   mean ± sd"]
+    width = max(24, len(results["experiment"]) + 7)  # the labels' column: a long name widens it
+    lines = [
+        f"{results['experiment'] + ', seed':{width}s}" + "".join(f"{s:>6s}" for s in seeds) + "   mean ± sd"
+    ]
     for label, key in (
         ("test error (%)", "test_error_by_seed"),
         ("train error (%)", "train_error_by_seed"),
@@ -144,10 +153,53 @@ def format_seed_results(results: dict) -> str:
             values = [results[key][s] for s in seeds]
             spread = f" ± {statistics.stdev(values):.2f}" if len(values) > 1 else ""
             lines.append(
-                f"{label:24s}"
+                f"{label:{width}s}"
                 + "".join(f"{v:6.2f}" for v in values)
                 + f"   {statistics.mean(values):.2f}{spread}"
             )
+    return "\n".join(lines)
+
+
+def read_settings_runs(folder: str | Path) -> dict[str, list[dict]]:
+    """Every ``benchmarks/results/settings/EXPERIMENT.jsonl`` in ``folder``, by experiment: the
+    runs of ``tools/*_settings.py --json``, one JSON object per line, in the file's order."""
+    runs = {}
+    for path in sorted(Path(folder).glob("*.jsonl")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        runs[path.stem] = [json.loads(line) for line in lines if line.strip()]
+    return runs
+
+
+def settings_runs(experiment: str) -> list[dict]:
+    """The validation runs that chose ``experiment``'s settings, from the book's record: each
+    with its ``settings`` and its per-pass ``history`` (``test_error`` is the validation
+    error there). Empty for an experiment without recorded runs."""
+    _note_read(f"settings/{experiment}")
+    return book_record().get("settings", {}).get(experiment, [])
+
+
+def format_settings_runs(runs: list[dict], columns: dict, passes: tuple[int, ...]) -> str:
+    """A table of validation runs, one row per run: the settings in ``columns`` (heading ->
+    ``settings -> text``), then, for each pass in ``passes``, the training error counted as
+    the run counted it and the validation error after that pass, in %."""
+    widths = [
+        max(len(heading), *(len(show(r["settings"])) for r in runs)) for heading, show in columns.items()
+    ]
+    settings = "  ".join(f"{h:{w}s}" for h, w in zip(columns, widths))
+    lines = [
+        settings + "".join(f"  {'pass ' + str(p):>14s}" for p in passes),
+        " " * len(settings) + f"  {'train':>7s}{'val':>7s}" * len(passes),
+    ]
+    for run in runs:
+        row = "  ".join(f"{show(run['settings']):{w}s}" for show, w in zip(columns.values(), widths))
+        for p in passes:
+            step = run["history"][p - 1] if p <= len(run["history"]) else None
+            if step is None:  # the run stopped before this pass
+                row += f"  {'-':>7s}{'-':>7s}"
+            else:
+                train = "-" if step["train_error"] is None else f"{100 * step['train_error']:.2f}"
+                row += f"  {train:>7s}{100 * step['test_error']:7.2f}"
+        lines.append(row)
     return "\n".join(lines)
 
 
@@ -222,27 +274,30 @@ def as_table(entries: list[Entry]) -> str:
 # -- The book's record, shipped with the package -------------------------------------------
 
 
-def build_record(book_dir: str | Path, seeds_dir: str | Path) -> dict:
-    """The book's record: every result and curve of the notebooks under ``book_dir``, and
-    every seeds table in ``seeds_dir``. ``tools/record_results.py`` writes it to the package."""
+def build_record(book_dir: str | Path, seeds_dir: str | Path, settings_dir: str | Path) -> dict:
+    """The book's record: every result and curve of the notebooks under ``book_dir``, every
+    seeds table in ``seeds_dir`` and every validation run in ``settings_dir``.
+    ``tools/record_results.py`` writes it to the package."""
     return {
         "about": "The book's results, written by tools/record_results.py from the committed "
-        "notebooks and benchmarks/results/seeds/; do not edit by hand.",
+        "notebooks, benchmarks/results/seeds/ and benchmarks/results/settings/; do not edit by hand.",
         "scorecard": {e.id: {"ours": e.ours, "notebook": e.notebook} for e in collect(book_dir)},
         "curves": {id: [list(p) for p in points] for id, points in sorted(collect_curves(book_dir).items())},
         "seeds": read_seed_runs(seeds_dir),
+        "settings": read_settings_runs(settings_dir),
     }
 
 
 def record_text(record: dict) -> str:
-    """The record as it is stored: JSON with one result, curve or seeds table per line."""
+    """The record as it is stored: JSON with one result, curve, seeds table or experiment's
+    validation runs per line."""
 
     def section(items: dict) -> str:
         lines = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in items.items()]
         return "{\n" + ",\n".join(lines) + "\n }" if lines else "{}"
 
     parts = [f' "about": {json.dumps(record["about"])}']
-    parts += [f" {json.dumps(name)}: {section(record[name])}" for name in ("scorecard", "curves", "seeds")]
+    parts += [f" {json.dumps(name)}: {section(record[name])}" for name in SECTIONS]
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
@@ -256,7 +311,7 @@ def book_record_from(path: str | Path) -> dict:
     """A record file as :func:`book_record` reads it (empty sections if there is none yet)."""
     path = Path(path)
     if not path.is_file():
-        return {"scorecard": {}, "curves": {}, "seeds": {}}
+        return {name: {} for name in SECTIONS}
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -273,7 +328,7 @@ def _note_read(key: str) -> None:
 def changed_entries(before: dict, after: dict) -> set[str]:
     """The entries ("scorecard/lenet5.test_error", "seeds/lenet5", ...) that differ between two records."""
     changed = set()
-    for section in ("scorecard", "curves", "seeds"):
+    for section in SECTIONS:
         old, new = before.get(section, {}), after.get(section, {})
         changed |= {f"{section}/{key}" for key in set(old) | set(new) if old.get(key) != new.get(key)}
     return changed
@@ -358,13 +413,16 @@ def expected_spread(id: str, value: float | None = None) -> Spread:
     (see :func:`standard_error`); the band is at least one digit. Two runs with different
     seeds differ by sqrt(2) of those deviations on average; a re-run on another processor
     starts from the same weights and order and drifts apart only through rounding, so it stays
-    closer than that. Counts of units, connections and parameters depend on no rounding: their
-    band is 0.
+    closer than that. Counts of units, connections and parameters depend on no rounding, and
+    the results of an experiment trained by the engine (``recipes.TRAINED_BY_THE_ENGINE``) are
+    the same on every machine: their band is 0.
     """
     entry = reported(id)
+    experiment, metric = id.split(".", 1)
+    if experiment in TRAINED_BY_THE_ENGINE:
+        return Spread(0.0, "trained and measured by the engine, the same on every machine")
     if entry.unit != "%":
         return Spread(0.0, "a count, the same on every machine")
-    experiment, metric = id.split(".", 1)
     seeds = seed_results(experiment)
     by_seed = (seeds or {}).get(f"{metric}_by_seed", {})
     n = digits_measured(id)

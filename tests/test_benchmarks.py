@@ -60,6 +60,7 @@ def test_seeds_knows_every_experiment_it_documents():
         "lenet1_usps",
         "lenet1_mnist",
         "lenet5",
+        "lenet5_summed_batches",
         "lenet5_distorted",
         "lenet4",
         "boosted_lenet4",

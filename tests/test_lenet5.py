@@ -13,7 +13,7 @@ from lenet_tutorial.models import LeNet5
 from lenet_tutorial.models.lenet5 import c3_table
 from lenet_tutorial.models.summary import layer_counts
 from lenet_tutorial.rbf import EuclideanRBF, digit_bitmaps
-from lenet_tutorial.recipes.lenet5 import train_lenet5
+from lenet_tutorial.recipes.lenet5 import train_lenet5, train_lenet5_summed_batches
 from lenet_tutorial.sdlm import growing_batch_sizes, hessian_diagonal, paper_schedule_1998
 
 # (connections, trainable parameters) per layer, section II-B of the paper
@@ -136,12 +136,13 @@ def test_growing_batches_keep_the_summed_step_within_the_first_passes():
         assert sizes(epoch) * paper_schedule_1998(epoch) <= 16 * 0.0005 + 1e-12
 
 
-def test_lenet5_recipe_trains_a_few_hundred_digits_deterministically():
+def test_the_summed_batch_stand_in_trains_a_few_hundred_digits_deterministically():
     g = torch.Generator().manual_seed(0)
     images = torch.randn(64, 1, 32, 32, generator=g)
     labels = torch.arange(64) % 10
     runs = [
-        train_lenet5((images, labels), j=0.1, mu=1, batch_size=8, passes=2, progress=False) for _ in range(2)
+        train_lenet5_summed_batches((images, labels), j=0.1, mu=1, batch_size=8, passes=2, progress=False)
+        for _ in range(2)
     ]
     (first, history), (second, _) = runs
     assert len(history) == 2
@@ -153,8 +154,10 @@ def test_measuring_the_training_error_only_at_the_end_trains_the_same_network():
     images = torch.randn(64, 1, 32, 32, generator=g)
     labels = torch.arange(64) % 10
     options = dict(j=0.1, mu=1, batch_size=8, passes=3, progress=False)
-    every, every_history = train_lenet5((images, labels), **options)
-    last_only, history = train_lenet5((images, labels), train_error="after_last_pass", **options)
+    every, every_history = train_lenet5_summed_batches((images, labels), **options)
+    last_only, history = train_lenet5_summed_batches(
+        (images, labels), train_error="after_last_pass", **options
+    )
     assert all(torch.equal(p, q) for p, q in zip(every.parameters(), last_only.parameters()))
     assert [row["train_error"] for row in history.rows[:-1]] == [None, None]
     assert history.last["train_error"] == every_history.last["train_error"]
@@ -167,14 +170,18 @@ def test_per_pattern_with_the_papers_constants_saturates_from_the_papers_initial
     # output saturates within 5,000 updates (chance is 90% error); from the initialisation of
     # the group's own 2002 code (+-1/sqrt(F_i), zero biases, coefficients 0.5) it learns.
     from lenet_tutorial.data import load_mnist, mnist_to_lenet5
-    from lenet_tutorial.recipes.lenet5 import train_lenet5_per_pattern
 
     images, labels = load_mnist("train", data_dir=data_dir)
     x, y = mnist_to_lenet5(images[:6000]), labels[:6000]
     errors = {}
     for init in ("paper", "lush"):
-        _, history = train_lenet5_per_pattern(
-            (x[:5000], y[:5000]), passes=1, initialisation=init, test_data=(x[5000:], y[5000:])
+        _, history = train_lenet5(
+            (x[:5000], y[:5000]),
+            passes=1,
+            initialisation=init,
+            schedule_factor=1.0,  # the published rates
+            curvature_every=None,  # h before the pass only, as published
+            test_data=(x[5000:], y[5000:]),
         )
         assert history.train_error_measured == "on_the_fly"
         errors[init] = history.rows[0]["test_error"]
@@ -182,10 +189,6 @@ def test_per_pattern_with_the_papers_constants_saturates_from_the_papers_initial
     assert errors["lush"] < 0.2
 
 
-def test_per_pattern_recipe_refuses_an_unknown_initialisation_before_training():
-    from lenet_tutorial.recipes.lenet5 import train_lenet5_per_pattern
-
+def test_the_recipe_refuses_an_unknown_initialisation_before_training():
     with pytest.raises(ValueError, match="initialisation must be one of"):
-        train_lenet5_per_pattern(
-            (torch.zeros(2, 1, 32, 32), torch.zeros(2, dtype=torch.long)), initialisation="xavier"
-        )
+        train_lenet5((torch.zeros(2, 1, 32, 32), torch.zeros(2, dtype=torch.long)), initialisation="xavier")

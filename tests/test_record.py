@@ -16,8 +16,9 @@ from .conftest import ROOT
 RECORD = ROOT / "lenet_tutorial" / scorecard.RECORD_FILE
 
 
-def test_the_shipped_record_equals_the_committed_notebooks_and_seeds_runs():
-    made = scorecard.build_record(ROOT / "book", ROOT / "benchmarks" / "results" / "seeds")
+def test_the_shipped_record_equals_the_committed_notebooks_seeds_and_settings_runs():
+    results = ROOT / "benchmarks" / "results"
+    made = scorecard.build_record(ROOT / "book", results / "seeds", results / "settings")
     assert RECORD.read_text(encoding="utf-8") == scorecard.record_text(made), (
         "lenet_tutorial/results.json is out of date: run python tools/record_results.py"
     )
@@ -31,6 +32,7 @@ def test_the_record_holds_every_result_curve_and_seeds_table_the_chapters_quote(
     )
     assert {"zip1989.error_vs_rejection", "lenet5.test_error_per_pass"} <= set(record["curves"])
     assert {"zip1989", "lenet1_usps", "lenet5", "modern_lenet5"} <= set(record["seeds"])
+    assert {"lenet5"} <= set(record["settings"])
     assert [e.id for e in scorecard.book_entries()] == [e.id for e in scorecard.collect(ROOT / "book")]
 
 
@@ -61,13 +63,14 @@ def test_an_unknown_result_is_a_clear_error():
 
 
 def test_changed_entries_name_the_section_and_the_key():
-    before = {"scorecard": {"a.x": {"ours": 1.0}}, "curves": {}, "seeds": {"a": {"mean": 1}}}
+    before = {"scorecard": {"a.x": {"ours": 1.0}}, "curves": {}, "seeds": {"a": {"mean": 1}}, "settings": {}}
     after = {
         "scorecard": {"a.x": {"ours": 1.1}, "b.y": {"ours": 2}},
         "curves": {},
         "seeds": {"a": {"mean": 1}},
+        "settings": {"a": [{"settings": {}, "history": []}]},
     }
-    assert scorecard.changed_entries(before, after) == {"scorecard/a.x", "scorecard/b.y"}
+    assert scorecard.changed_entries(before, after) == {"scorecard/a.x", "scorecard/b.y", "settings/a"}
     assert scorecard.changed_entries(after, after) == set()
 
 
@@ -87,11 +90,12 @@ def test_reading_the_record_is_noted_where_the_execution_tool_asks(tmp_path, mon
     assert log.read_text().split() == ["scorecard/lenet5.test_error", "seeds/zip1989", "curves/*"]
 
 
-def test_a_count_has_no_spread_and_a_rate_three_standard_deviations():
-    assert scorecard.expected_spread("lenet5.connections").band == 0
-    lenet5 = scorecard.seed_results("lenet5")["test_error_by_seed"].values()
-    sd = math.sqrt(sum((v - sum(lenet5) / 5) ** 2 for v in lenet5) / 4)
-    spread = scorecard.expected_spread("lenet5.test_error")
+def test_a_count_and_an_engine_result_have_no_spread_and_a_rate_three_standard_deviations():
+    assert scorecard.expected_spread("lenet4.connections").band == 0
+    assert scorecard.expected_spread("lenet5.test_error").band == 0  # trained by the engine
+    lenet4 = scorecard.seed_results("lenet4")["test_error_by_seed"].values()
+    sd = math.sqrt(sum((v - sum(lenet4) / 5) ** 2 for v in lenet4) / 4)
+    spread = scorecard.expected_spread("lenet4.test_error")
     assert spread.band == pytest.approx(3 * sd) and "5 seeds" in spread.basis
     # no seeds for k-NN: the binomial standard error of its 2.83% on 10,000 test digits
     knn = scorecard.expected_spread("knn_mnist.test_error", 2.83)
@@ -101,11 +105,11 @@ def test_a_count_has_no_spread_and_a_rate_three_standard_deviations():
 
 
 def test_the_comparison_line_says_the_book_this_run_and_the_spread():
-    line = scorecard.compare_with_book("lenet5.test_error", 1.12, 1.15)
+    line = scorecard.compare_with_book("lenet4.test_error", 1.29, 1.32)
     assert line.startswith(
-        "lenet5.test_error: the book: 1.12 %, this run: 1.15 %, within the expected spread (±"
+        "lenet4.test_error: the book: 1.29 %, this run: 1.32 %, within the expected spread (±"
     )
-    assert "OUTSIDE" in scorecard.compare_with_book("lenet5.test_error", 1.12, 1.60)
+    assert "OUTSIDE" in scorecard.compare_with_book("lenet4.test_error", 1.29, 1.90)
 
 
 def test_a_training_error_is_counted_on_the_training_set():

@@ -168,6 +168,29 @@ def test_seed_runs_are_read_from_the_benchmark_files_and_tabulated(tmp_path):
     ]
 
 
+def test_validation_runs_are_read_in_the_files_order_and_tabulated_at_the_chosen_passes(tmp_path):
+    def run(mu, errors):
+        history = [{"epoch": e, "train_error": t, "test_error": v} for e, (t, v) in enumerate(errors, 1)]
+        return {"run": "LeNet-5", "settings": {"mu": mu}, "history": history}
+
+    runs = [run(0.02, [(0.1, 0.05), (0.04, 0.02)]), run(1.0, [(None, 0.9)])]  # the second: one pass
+    (tmp_path / "lenet5.jsonl").write_text("".join(json.dumps(r) + "\n" for r in runs))
+    assert scorecard.read_settings_runs(tmp_path) == {"lenet5": runs}
+    table = scorecard.format_settings_runs(runs, {"mu": lambda s: f"{s['mu']:g}"}, passes=(1, 2))
+    assert table.splitlines() == [
+        "mu            pass 1          pass 2",
+        "        train    val    train    val",
+        "0.02    10.00   5.00     4.00   2.00",
+        "1           -  90.00        -      -",
+    ]
+
+
+def test_a_long_experiment_name_widens_the_seed_tables_label_column():
+    results = {"experiment": "lenet5_summed_batches", "test_error_by_seed": {"0": 1.12, "1": 0.95}}
+    header, row = scorecard.format_seed_results(results).splitlines()
+    assert header.index("0") == row.index("1.12") + 3  # the columns still line up
+
+
 def test_the_usps_seed_tables_add_the_rejection_for_one_percent_error():
     results = {
         "experiment": "zip1989",

@@ -24,7 +24,7 @@ from lenet_tutorial.losses import MAPLoss
 from lenet_tutorial.models import LeNet5
 from lenet_tutorial.nearest_neighbour import knn_predict
 from lenet_tutorial.recipes.lenet4 import train_lenet4
-from lenet_tutorial.recipes.lenet5 import J, train_lenet5
+from lenet_tutorial.recipes.lenet5 import J, train_lenet5_summed_batches
 from lenet_tutorial.recipes.modern_lenet5 import MODERN, train_modern_lenet5
 from lenet_tutorial.recipes.zip1989 import train_zip1989
 from lenet_tutorial.recipes.zip1989_modern import CHANGES as ZIP_CHANGES
@@ -63,7 +63,7 @@ def runs(mnist, mnist_test, usps, usps_test):
         return tuple(t.to(device) for t in data)
 
     def lenet5(device, **options):
-        model, _ = train_lenet5(on(device, mnist), passes=1, progress=False, **options)
+        model, _ = train_lenet5_summed_batches(on(device, mnist), passes=1, progress=False, **options)
         return evaluate(model, *on(device, mnist_test)).error
 
     def zip1989(device):

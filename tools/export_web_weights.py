@@ -103,7 +103,7 @@ def main() -> None:
     else:
         from lenet_tutorial.recipes.lenet5 import train_lenet5
 
-        model, _ = train_lenet5((mnist_to_lenet5(train_images), train_labels), train_error="on_the_fly")
+        model, _ = train_lenet5((mnist_to_lenet5(train_images), train_labels))
         name = "LeNet-5 trained as in the chapter LeNet-5 (1998): its recipe, seed 0"
     error = evaluate(model, mnist_to_lenet5(test_images), test_labels).error
     exported = export_lenet5(model, {"network": name, "test_error_percent": round(100 * error, 2)})

@@ -1,5 +1,6 @@
 """Write the book's record, ``lenet_tutorial/results.json``, from the committed notebooks and
-``benchmarks/results/seeds/``: every scorecard result, curve and seeds table.
+``benchmarks/results/seeds/`` and ``benchmarks/results/settings/``: every scorecard result,
+curve, seeds table and validation run.
 
     python tools/record_results.py          # rewrite the record
     python tools/record_results.py --check  # exit 1 if it is out of date
@@ -21,11 +22,12 @@ from lenet_tutorial import scorecard
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 SEEDS = ROOT / "benchmarks" / "results" / "seeds"
+SETTINGS = ROOT / "benchmarks" / "results" / "settings"
 RECORD = ROOT / "lenet_tutorial" / scorecard.RECORD_FILE
 
 
 def current_text() -> str:
-    return scorecard.record_text(scorecard.build_record(BOOK, SEEDS))
+    return scorecard.record_text(scorecard.build_record(BOOK, SEEDS, SETTINGS))
 
 
 def write() -> bool:

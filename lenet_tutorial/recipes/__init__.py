@@ -12,3 +12,7 @@ scorecard id (``zip1989.test_error`` is :mod:`lenet_tutorial.recipes.zip1989`).
 - :mod:`~lenet_tutorial.recipes.zip1989_modern` - the 1989 network with Karpathy's 2022 changes
 - :mod:`~lenet_tutorial.recipes.modern_lenet5` - a modern LeNet-5, and the ablation of its changes
 """
+
+# The experiments whose recipe trains, and measures, with the compiled per-pattern engine
+# (lenet_tutorial.engine): their results are the same on every machine, to the last digit.
+TRAINED_BY_THE_ENGINE = frozenset({"lenet5"})
