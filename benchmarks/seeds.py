@@ -9,7 +9,7 @@ standard deviation. Nothing is chosen with these numbers: they say how far a sin
 land from another, so that a gap to the paper can be compared with the noise. Minutes per
 seed on 2 cores: zip1989 and lenet1_usps (on USPS) about 2½ each, and as they train on one
 thread, the two can run side by side (13 minutes for five seeds of both); lenet1_mnist about
-3, lenet5 about 5 (per pattern, one thread), lenet5_summed_batches and lenet5_distorted
+3, lenet5 about 2½ (per pattern, on one thread), lenet5_summed_batches and lenet5_distorted
 about 2½, lenet4 about 4, boosted_lenet4 about 7, modern_lenet5 about 2½.
 """
 
