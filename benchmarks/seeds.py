@@ -63,7 +63,7 @@ def lenet5(train, test, seed):
 
 
 def lenet5_summed_batches(train, test, seed):
-    """The LeNet-5 chapter's earlier recipe, summed mini-batches: kept for comparison."""
+    """LeNet-5 with summed mini-batches, the stand-in the LeNet-5 chapter compares with."""
     return train_lenet5_summed_batches(train, seed=seed, progress=False, train_error="after_last_pass")[0]
 
 

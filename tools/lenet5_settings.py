@@ -14,7 +14,7 @@ paper's exactly::
 
 ``--curvature-every N`` re-estimates h every N patterns (0: before each pass only, as
 published). With ``--summed-batches``, the
-book's earlier stand-in instead (``train_lenet5_summed_batches``: updates after
+summed-mini-batch stand-in instead (``train_lenet5_summed_batches``: updates after
 ``--batch-size`` patterns with the summed gradient, optionally ``--growing-batches``).
 """
 

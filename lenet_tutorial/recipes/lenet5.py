@@ -26,8 +26,8 @@ smaller one on the validation split. So the recipe keeps the paper's estimate, o
 each pass (:data:`CURVATURE_EVERY` is ``None``): of two equal results, the one nearer the
 paper.
 
-:func:`train_lenet5_summed_batches` is the book's earlier stand-in, kept for comparison and
-for the chapters that still use it: updates after B patterns with the *sum* of their
+:func:`train_lenet5_summed_batches` is a stand-in that PyTorch runs in minutes, for
+comparison and for the distortions chapter (the engine does not distort digits): updates after B patterns with the *sum* of their
 gradients (to first order in the step, the same move as B per-pattern updates), mu = 1, the
 paper's initialisation.
 """
@@ -79,7 +79,7 @@ def train_lenet5_summed_batches(
     hand_written_backward: bool = True,
     train_error: str = "after_each_pass",
 ) -> tuple[LeNet5, History]:
-    """A fresh LeNet-5 trained with the book's earlier stand-in for per-pattern updates: summed
+    """A fresh LeNet-5 trained with a stand-in for per-pattern updates: summed
     mini-batches, mu = 1, the paper's +-2.4/F_i initialisation; returns it and its history.
 
     ``batch_size``: patterns per update, a number or ``epoch -> number``; by default
