@@ -223,6 +223,34 @@ class FullyConnected(nn.Linear):
         return self.out_features * (self.in_features + 1)
 
 
+def sn28_initialisation_(model: nn.Module, scale: float = 2.4) -> nn.Module:
+    """Re-initialise ``model`` as the group's simulator of 1989-1990 did (SN2.8, ``src/gbp.c``),
+    in place; returns it.
+
+    Every weight *and bias* uniform in +-2.4/F_i. The papers' rule, with SN2.8's reading of
+    the fan-in: a bias is a connection from a constant "bias unit", so it is drawn like a
+    weight and counted among the unit's inputs, F_i = (weights feeding the unit) + 1. (Our
+    layers' own initialisation divides by the weights alone.) A subsampling unit reads
+    four inputs through one shared coefficient, plus its bias: F_i = 5.
+    """
+    with torch.no_grad():
+        for module in model.modules():
+            if isinstance(module, ConnectedConv2d):
+                for o, (fan_in, kernels) in enumerate(module.kernels_of_each_map()):
+                    bound = scale / (fan_in + 1)
+                    module.weight[kernels].uniform_(-bound, bound)
+                    module.bias[o].uniform_(-bound, bound)
+            elif isinstance(module, SubsamplingLayer):
+                bound = scale / (module.size**2 + 1)
+                module.weight.uniform_(-bound, bound)
+                module.bias.uniform_(-bound, bound)
+            elif isinstance(module, FullyConnected):
+                bound = scale / (module.in_features + 1)
+                module.weight.uniform_(-bound, bound)
+                module.bias.uniform_(-bound, bound)
+    return model
+
+
 def lush_initialisation_(model: nn.Module) -> nn.Module:
     """Re-initialise ``model`` as LeCun's group's own LeNet-5 code did (Lush's gblearn2, 2002:
     ``packages/gblearn2/gb-modules-nn.lsh``), in place; returns it.

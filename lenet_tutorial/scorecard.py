@@ -203,6 +203,40 @@ def format_settings_runs(runs: list[dict], columns: dict, passes: tuple[int, ...
     return "\n".join(lines)
 
 
+def format_settings_means(runs: list[dict], columns: dict, passes: tuple[int, ...]) -> str:
+    """Like :func:`format_settings_runs`, with the runs that differ only in their seed on one
+    row: for each pass the mean training and validation errors over the seeds, in %, and
+    after the last pass the validation errors' standard deviation and the number of seeds.
+    Rows come in the order of each setting's first run."""
+    groups: dict[str, list[dict]] = {}
+    for run in runs:
+        key = json.dumps({k: v for k, v in run["settings"].items() if k != "seed"}, sort_keys=True)
+        groups.setdefault(key, []).append(run)
+    widths = [
+        max(len(heading), *(len(show(r["settings"])) for r in runs)) for heading, show in columns.items()
+    ]
+    settings = "  ".join(f"{h:{w}s}" for h, w in zip(columns, widths))
+    lines = [
+        settings + "".join(f"  {'pass ' + str(p):>14s}" for p in passes) + f"  {'val sd':>7s}{'seeds':>6s}",
+        " " * len(settings) + f"  {'train':>7s}{'val':>7s}" * len(passes),
+    ]
+    for group in groups.values():
+        first = group[0]["settings"]
+        row = "  ".join(f"{show(first):{w}s}" for show, w in zip(columns.values(), widths))
+        for p in passes:
+            steps = [run["history"][p - 1] for run in group if p <= len(run["history"])]
+            if len(steps) < len(group):
+                row += f"  {'-':>7s}{'-':>7s}"
+                continue
+            trains = [step["train_error"] for step in steps]
+            train = "-" if None in trains else f"{100 * statistics.mean(trains):.2f}"
+            row += f"  {train:>7s}{100 * statistics.mean(step['test_error'] for step in steps):7.2f}"
+        last = [run["history"][-1]["test_error"] for run in group]
+        spread = f"{100 * statistics.stdev(last):.2f}" if len(last) > 1 else "-"
+        lines.append(row + f"  {spread:>7s}{len(group):6d}")
+    return "\n".join(lines)
+
+
 def _stream_text(cell: dict) -> str:
     parts = []
     for output in cell.get("outputs", []):

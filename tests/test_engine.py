@@ -162,13 +162,56 @@ def test_the_running_average_of_sn28_learns():
     assert losses[2] < losses[1] < losses[0]
 
 
-def test_a_frozen_parameter_is_not_trained():
+@pytest.mark.parametrize("name", ["zip1989", "lenet1"])
+def test_the_running_average_pass_is_sn28s_rule_for_half_the_squared_error(name):
+    """SN2.8 (src/gbp.c) per pattern: h <- (1 - gamma) h + gamma h_p, then theta -= epsilon g / (mu + h),
+    for its criterion 1/2 sum (d - y)^2. Written here with autograd and ``sdlm.hessian_diagonal``;
+    the engine's criterion is twice that, so its ``mu`` is twice SN2.8's (recipes.zip1989)."""
+    build, input_shape = NETWORKS[name]
+    torch.manual_seed(3)
+    reference = build().double()
+    ours = build().double()
+    ours.load_state_dict(reference.state_dict())
+    generator = torch.Generator().manual_seed(4)
+    x = torch.rand(6, *input_shape, generator=generator, dtype=torch.float64) * 2 - 1
+    y = torch.randint(0, 10, (6,), generator=generator)
+    epsilon, mu, gamma = 0.01, 0.05, 0.3
+    half = TargetMSELoss(outputs="sum")
+    h = {p: torch.zeros_like(p) for p in reference.parameters()}
+    for p_ in range(len(x)):
+        reference.zero_grad()
+        (0.5 * half(reference(x[p_ : p_ + 1]), y[p_ : p_ + 1])).backward()
+        h_p = sdlm.hessian_diagonal(reference, x[p_ : p_ + 1], lambda out: torch.ones_like(out))
+        with torch.no_grad():
+            for p in reference.parameters():
+                h[p] = (1 - gamma) * h[p] + gamma * h_p[p]
+                p -= epsilon * p.grad / (mu + h[p])
+    engine = Engine(ours, input_shape, dtype=np.float64)
+    engine.running_pass(x, y, None, epsilon, 2 * mu, gamma)
+    engine.write(ours)
+    for (name_, p), q in zip(reference.named_parameters(), ours.parameters()):  # six dependent steps:
+        assert relative(q.detach(), p.detach()) < 1e-10, name_  # rounding compounds a little
+    curvatures = engine.net.in_pytorch_layout(engine.h)  # the engine's h: twice SN2.8's
+    for name_, p in reference.named_parameters():
+        assert relative(curvatures[name_], 2 * h[p]) < 1e-10, name_
+
+
+@pytest.mark.parametrize("curvature", [Estimate(), RunningAverage()], ids=["1998", "sn28"])
+def test_a_frozen_parameter_is_not_trained(curvature):
     torch.manual_seed(0)
     model = LeNet1()
     model.h2.requires_grad_(False)
     frozen = model.h2.weight.detach().clone()
     x, y = torch.rand(20, 1, 28, 28) * 2 - 1, torch.randint(0, 10, (20,))
-    train(model, (x, y), criterion="squared_error", passes=1, schedule=lambda e: 0.01, mu=0.1)
+    train(
+        model,
+        (x, y),
+        criterion="squared_error",
+        passes=1,
+        schedule=lambda e: 0.01,
+        mu=0.1,
+        curvature=curvature,
+    )
     assert torch.equal(model.h2.weight, frozen) and not torch.equal(model.h3.weight, LeNet1().h3.weight)
 
 

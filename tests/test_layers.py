@@ -12,6 +12,7 @@ from lenet_tutorial.layers import (
     SubsamplingLayer,
     block_sums,
     lush_initialisation_,
+    sn28_initialisation_,
     squash,
     squash_derivative,
 )
@@ -95,6 +96,21 @@ def test_initialisation_of_sparse_convolutions_uses_each_units_fan_in():
         assert dense[o].abs().max() <= bound
         assert abs(layer.bias[o]) <= bound
     assert layer.fan_in[0] == 25 and layer.fan_in[1] == 50
+
+
+def test_sn28_initialisation_draws_weights_and_biases_alike_counting_the_bias_in_the_fan_in():
+    torch.manual_seed(0)
+    model = sn28_initialisation_(LeNet1())
+    for o, (fan_in, kernels) in enumerate(model.h3.kernels_of_each_map()):  # 25 or 50 weights, + 1
+        bound = 2.4 / (fan_in + 1)
+        assert model.h3.weight[kernels].abs().max() <= bound < 2.4 / fan_in
+        assert abs(model.h3.bias[o]) <= bound
+    for sub in (model.h2, model.h4):  # 4 inputs through one coefficient, + the bias
+        assert sub.weight.abs().max() <= 2.4 / 5 and sub.bias.abs().max() <= 2.4 / 5
+    assert model.output.weight.abs().max() <= 2.4 / 193 and model.output.bias.abs().max() <= 2.4 / 193
+    assert model.output.weight.abs().max() > 0.9 * 2.4 / 193  # the whole range is used
+    net = sn28_initialisation_(ZipCodeNet1989())  # per-unit biases: every unit of a map the same bound
+    assert net.h1.bias.abs().max() <= 2.4 / 26 and net.h1.bias.abs().max() > 0.9 * 2.4 / 26
 
 
 def test_lush_initialisation_draws_weights_in_one_over_root_fan_in_with_zero_biases_and_coefficients_half():

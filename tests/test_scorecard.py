@@ -185,6 +185,25 @@ def test_validation_runs_are_read_in_the_files_order_and_tabulated_at_the_chosen
     ]
 
 
+def test_validation_runs_that_differ_only_in_their_seed_share_a_row_of_means():
+    def run(mu, seed, errors):
+        history = [{"epoch": e, "train_error": t, "test_error": v} for e, (t, v) in enumerate(errors, 1)]
+        return {"run": "1989", "settings": {"mu": mu, "seed": seed}, "history": history}
+
+    runs = [
+        run(0.05, 0, [(0.2, 0.1), (0.02, 0.03)]),
+        run(1.0, 0, [(0.3, 0.2), (0.1, 0.05)]),
+        run(0.05, 1, [(0.4, 0.3), (0.04, 0.05)]),
+    ]
+    table = scorecard.format_settings_means(runs, {"mu": lambda s: f"{s['mu']:g}"}, passes=(1, 2))
+    assert table.splitlines() == [
+        "mu            pass 1          pass 2   val sd seeds",
+        "        train    val    train    val",
+        "0.05    30.00  20.00     3.00   4.00     1.41     2",  # the first setting's row first
+        "1       30.00  20.00    10.00   5.00        -     1",
+    ]
+
+
 def test_a_long_experiment_name_widens_the_seed_tables_label_column():
     results = {"experiment": "lenet5_summed_batches", "test_error_by_seed": {"0": 1.12, "1": 0.95}}
     header, row = scorecard.format_seed_results(results).splitlines()

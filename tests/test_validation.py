@@ -30,7 +30,7 @@ def test_a_wrong_split_is_a_clear_error():
         validation_split(torch.zeros(500), torch.zeros(500), "usps")
 
 
-SETTINGS_TOOLS = sorted((ROOT / "tools").glob("*_settings.py")) + [ROOT / "tools" / "sdlm_learning_rate.py"]
+SETTINGS_TOOLS = sorted((ROOT / "tools").glob("*_settings.py"))
 
 
 @pytest.mark.parametrize("tool", SETTINGS_TOOLS, ids=lambda p: p.stem)

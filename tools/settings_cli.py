@@ -1,10 +1,11 @@
 """What every ``*_settings.py`` tool shares: one vocabulary of options, the validation split,
 and one way to report a run (a line and a per-pass table, or one JSON object with ``--json``).
 
-The vocabulary: ``--mu`` (SDLM's mu), ``--schedule-factor`` (times LeNet-5's per-pass schedule
+The vocabulary: ``--mu`` (SDLM's mu), ``--epsilon`` and ``--gamma`` (SN2.8's constant step and
+running-average weight), ``--schedule-factor`` (times LeNet-5's per-pass schedule
 of 1998, Appendix C), ``--batch-size`` (patterns per update in the first passes), ``--passes``,
 ``--lr`` (a modern optimiser's rate), ``--train`` (digits of the fitting part used, from its
-start), ``--json``.
+start), ``--seed`` (one run per seed), ``--json``.
 """
 
 from __future__ import annotations
@@ -17,13 +18,17 @@ from lenet_tutorial.data import validation_split  # noqa: F401 (the tools' one s
 
 OPTIONS = {
     "mu": dict(type=float, help="SDLM's mu: the step is eta / (mu + h)"),
+    "epsilon": dict(type=float, help="SN2.8's global step: the step is epsilon / (mu + h)"),
+    "gamma": dict(type=float, help="SN2.8's running average: h <- (1 - gamma) h + gamma h_pattern"),
     "schedule_factor": dict(type=float, help="multiplies LeNet-5's per-pass schedule"),
     "batch_size": dict(type=int, help="patterns per update in the first passes"),
     "passes": dict(type=int, help="passes over the fitting digits"),
     "lr": dict(type=float, help="a modern optimiser's learning rate"),
     "train": dict(type=int, help="fitting digits used, from the start"),
+    "seed": dict(type=int, help="the seed of the initial weights (several: one run each)"),
 }
 REQUIRED = object()
+SN28 = ("epsilon", "mu", "gamma", "passes")  # the options of SN2.8's per-pattern training
 
 
 def parser(doc: str, **defaults) -> argparse.ArgumentParser:
@@ -66,3 +71,12 @@ class Run:
             print(f"{self.name}: {shown}, {result['seconds']:.0f} s")
             print(history.table().replace("test err", " val err"))
         return result
+
+
+def sn28_settings(parser: argparse.ArgumentParser, args: argparse.Namespace) -> dict:
+    """The SN2.8 options of ``args`` as keyword arguments of
+    :func:`lenet_tutorial.recipes.zip1989.train_as_in_1989`, checked (a clear error, not a
+    diverging run)."""
+    if args.epsilon <= 0 or args.mu <= 0 or not 0 < args.gamma <= 1 or args.passes < 1:
+        parser.error("need epsilon > 0, mu > 0, 0 < gamma <= 1 and at least one pass")
+    return {name: getattr(args, name) for name in SN28}

@@ -211,20 +211,17 @@ class Engine:
 
     def running_pass(self, images, labels, order, epsilon: float, mu: float, gamma: float):
         """One pass of per-pattern updates with SN2.8's running-average curvature (:attr:`h`,
-        updated at every pattern): theta -= epsilon / (mu + h) * gradient."""
+        updated at every pattern): theta -= epsilon / (mu + h) * gradient, frozen parameters
+        (``requires_grad`` off in the model) left alone."""
         x = self.images(images)
         y = self.labels(labels, len(x))
         o = self.order(order, len(x))
         if not 0 < gamma <= 1 or mu <= 0:
             raise ValueError("SN2.8's running average needs 0 < gamma <= 1 and mu > 0")
-        if self.fixed_parameters:
-            raise ValueError(
-                "the running-average pass trains every parameter: unfreeze them or use train_pass"
-            )
         seen = np.zeros((len(o), self.net.n_outputs), self.dtype)
         losses = np.zeros(len(o), np.float64)
         K.running_pass(
-            self.tables, self.theta, float(epsilon), float(mu), float(gamma), x, y, o, self.criterion, self.j,
+            self.tables, self.theta, self.mask, float(epsilon), float(mu), float(gamma), x, y, o, self.criterion, self.j,
             self.targets, self.buffers, seen, losses,
         )  # fmt: skip
         return losses, seen

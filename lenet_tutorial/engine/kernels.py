@@ -764,10 +764,11 @@ def average_curvature(net, theta, images, order, criterion, j, buf):
 
 @njit(**JIT)
 def running_pass(
-    net, theta, epsilon, mu, gamma, images, labels, order, criterion, j, targets, buf, seen, losses
+    net, theta, mask, epsilon, mu, gamma, images, labels, order, criterion, j, targets, buf, seen, losses
 ):
     """One pass of per-pattern updates with SN2.8's curvature: a running average ``buf.h``,
-    updated at every pattern, h <- (1 - gamma) h + gamma h_p, and steps epsilon / (mu + h)."""
+    updated at every pattern, h <- (1 - gamma) h + gamma h_p, and steps epsilon / (mu + h)
+    (times ``mask``: 1, or 0 for a frozen parameter)."""
     theta2, h, hp, grad = buf.theta2, buf.h, buf.hp, buf.grad
     for n in range(order.shape[0]):
         p = order[n]
@@ -779,7 +780,7 @@ def running_pass(
         pattern_curvature(net, criterion, j, buf, hp)
         for k in range(h.shape[0]):
             h[k] = (1.0 - gamma) * h[k] + gamma * hp[k]
-            theta[k] -= epsilon / (mu + h[k]) * grad[k]
+            theta[k] -= epsilon / (mu + h[k]) * grad[k] * mask[k]
 
 
 @njit(**JIT)

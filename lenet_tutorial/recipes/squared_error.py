@@ -1,10 +1,12 @@
-"""The squared-error recipe: how the networks before LeNet-5 were trained, 1989-1995.
+"""The squared-error recipe in PyTorch: how the networks before LeNet-5 were trained, 1989-1995.
 
-The 1989 network, LeNet-1 (on USPS and on 16x16 MNIST) and LeNet-4 were all trained on the
-sum over the outputs of squared differences to +-1 targets, with stochastic diagonal
-Levenberg-Marquardt; they differ only in the network and the settings, which each
-experiment's recipe (:mod:`lenet_tutorial.recipes.zip1989`, ``lenet1_mnist``, ``lenet4``)
-passes here. LeNet-5 brought its own criterion (:mod:`lenet_tutorial.recipes.lenet5`).
+The 1989 network, LeNet-1 and LeNet-4 were all trained on the sum over the outputs of
+squared differences to +-1 targets, with stochastic diagonal Levenberg-Marquardt. The USPS
+chapters and LeNet-1 on MNIST train one pattern at a time on the compiled engine, with SN2.8's
+rule (:mod:`lenet_tutorial.recipes.zip1989`); LeNet-4 (:mod:`lenet_tutorial.recipes.lenet4`)
+still trains here, with summed mini-batches, because the boosting chapter distorts its
+digits, which the engine does not. LeNet-5 brought its own criterion
+(:mod:`lenet_tutorial.recipes.lenet5`).
 """
 
 from __future__ import annotations
@@ -36,9 +38,8 @@ def train_squared_error(
     """A fresh ``network()`` trained as the squared-error networks were, 1989-1995: the sum of
     squared differences to +-1 targets over the outputs, and :func:`~lenet_tutorial.sdlm.train_with_sdlm`.
 
-    The 1989 network, LeNet-1 (on USPS and on MNIST) and LeNet-4 differ only in the settings
-    (and the network); LeNet-5 brought its own criterion. The seed fixes the initial weights
-    and the order; ``threads`` defaults to :func:`~lenet_tutorial.reproducibility.thread_count`.
+    LeNet-4's recipe passes its settings here. The seed fixes the initial weights and the
+    order; ``threads`` defaults to :func:`~lenet_tutorial.reproducibility.thread_count`.
     ``train_options`` go to :func:`lenet_tutorial.train.train`.
     """
     generator = seed_everything(seed, threads)

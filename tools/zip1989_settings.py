@@ -1,0 +1,58 @@
+"""Settle what the 1989 and 1990 papers leave open for their networks, on a validation split.
+
+Trains the 1989 network (``--network zip1989``) or LeNet-1 (``--network lenet1_usps``) on
+the first 6,291 USPS training digits as the chapters train them
+(:func:`lenet_tutorial.recipes.zip1989.train_as_in_1989`: SN2.8's per-pattern SDLM with its
+running-average curvature, the data set's order), and measures the error on the last 1,000
+after each pass. The test set is never looked at. Every setting defaults to the book's
+recipe, SN2.8's standard values; the chapters "1989: reading zip codes" and "LeNet-1"
+tabulate the runs. About 15 seconds a run on one core::
+
+    python tools/zip1989_settings.py --network zip1989|lenet1_usps [--epsilon E] [--mu MU]
+        [--gamma G] [--init sn28|paper] [--passes P] [--seed S [S ...]] [--json]
+
+``--mu``, ``--epsilon`` and ``--gamma`` are in SN2.8's units (its criterion is 1/2 the
+squared error). One run per seed: the seed draws the initial weights.
+"""
+
+from __future__ import annotations
+
+import settings_cli as cli
+
+from lenet_tutorial.data import load_usps, usps_to_lenet1
+from lenet_tutorial.models import LeNet1, ZipCodeNet1989
+from lenet_tutorial.recipes.zip1989 import (
+    EPSILON,
+    GAMMA,
+    INITIALISATION,
+    INITIALISATIONS,
+    MU,
+    PASSES,
+    train_as_in_1989,
+)
+
+NETWORKS = {
+    "zip1989": ("the 1989 network", ZipCodeNet1989, lambda images: images),
+    "lenet1_usps": ("LeNet-1", LeNet1, usps_to_lenet1),  # the digits in LeNet-1's 28x28 field
+}
+
+
+def main() -> None:
+    parser = cli.parser(__doc__, epsilon=EPSILON, mu=MU, gamma=GAMMA, passes=PASSES, seed=(0,))
+    parser.add_argument("--network", choices=sorted(NETWORKS), required=True)
+    parser.add_argument("--init", choices=INITIALISATIONS, default=INITIALISATION)
+    args = parser.parse_args()
+    sn28 = cli.sn28_settings(parser, args)
+    name, network, prepare = NETWORKS[args.network]
+    images, labels = load_usps("train")
+    fit, val = cli.validation_split(prepare(images), labels, "usps")
+    for seed in args.seed:
+        run = cli.Run(f"{name}, SN2.8", vars(args) | {"seed": seed})
+        _, history = train_as_in_1989(
+            network, fit, test_data=val, seed=seed, initialisation=args.init, **sn28
+        )
+        run.report(history, args.json)
+
+
+if __name__ == "__main__":
+    main()
