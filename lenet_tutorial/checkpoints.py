@@ -61,10 +61,18 @@ def cached_training(
             raise RuntimeError(
                 f"cannot read the saved network {path} ({error}); delete it to train again"
             ) from error
-        return model, History(rows=saved["history"]), True
+        # how the training error was measured travels with the rows: a loaded history prints
+        # and plots as the trained one did (older files did not save it: the default then)
+        measured = saved.get("train_error_measured", History().train_error_measured)
+        return model, History(rows=saved["history"], train_error_measured=measured), True
     model, history = train()
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(f".{os.getpid()}.part")
-    torch.save({"state": model.state_dict(), "history": history.rows}, partial)
+    saved = {
+        "state": model.state_dict(),
+        "history": history.rows,
+        "train_error_measured": history.train_error_measured,
+    }
+    torch.save(saved, partial)
     partial.replace(path)  # atomic: a reader never sees a half-written file
     return model, history, False

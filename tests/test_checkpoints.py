@@ -21,7 +21,9 @@ def trainer(calls: list):
     def train():
         calls.append(1)
         torch.manual_seed(len(calls))
-        return nn.Linear(3, 2), History(rows=[{"epoch": 1, "train_error": 0.25}])
+        return nn.Linear(3, 2), History(
+            rows=[{"epoch": 1, "train_loss": 1.0, "train_error": 0.25}], train_error_measured="on_the_fly"
+        )
 
     return train
 
@@ -32,6 +34,8 @@ def test_a_network_is_trained_once_then_loaded_with_its_history(cache):
     again, history2, loaded2 = cached_training("net", {"seed": 0}, trainer(calls), lambda: nn.Linear(3, 2))
     assert (loaded, loaded2, len(calls)) == (False, True, 1)
     assert torch.equal(first.weight, again.weight) and history2.rows == history.rows
+    assert history2.train_error_measured == "on_the_fly"  # printed and plotted as trained: the same table
+    assert history2.table() == history.table()
     assert not list(cache.rglob("*.part"))  # the temporary file was renamed into place
 
 
