@@ -182,25 +182,7 @@ def format_settings_runs(runs: list[dict], columns: dict, passes: tuple[int, ...
     """A table of validation runs, one row per run: the settings in ``columns`` (heading ->
     ``settings -> text``), then, for each pass in ``passes``, the training error counted as
     the run counted it and the validation error after that pass, in %."""
-    widths = [
-        max(len(heading), *(len(show(r["settings"])) for r in runs)) for heading, show in columns.items()
-    ]
-    settings = "  ".join(f"{h:{w}s}" for h, w in zip(columns, widths))
-    lines = [
-        settings + "".join(f"  {'pass ' + str(p):>14s}" for p in passes),
-        " " * len(settings) + f"  {'train':>7s}{'val':>7s}" * len(passes),
-    ]
-    for run in runs:
-        row = "  ".join(f"{show(run['settings']):{w}s}" for show, w in zip(columns.values(), widths))
-        for p in passes:
-            step = run["history"][p - 1] if p <= len(run["history"]) else None
-            if step is None:  # the run stopped before this pass
-                row += f"  {'-':>7s}{'-':>7s}"
-            else:
-                train = "-" if step["train_error"] is None else f"{100 * step['train_error']:.2f}"
-                row += f"  {train:>7s}{100 * step['test_error']:7.2f}"
-        lines.append(row)
-    return "\n".join(lines)
+    return _settings_table([[run] for run in runs], columns, passes, spread=False)
 
 
 def format_settings_means(runs: list[dict], columns: dict, passes: tuple[int, ...]) -> str:
@@ -212,28 +194,40 @@ def format_settings_means(runs: list[dict], columns: dict, passes: tuple[int, ..
     for run in runs:
         key = json.dumps({k: v for k, v in run["settings"].items() if k != "seed"}, sort_keys=True)
         groups.setdefault(key, []).append(run)
+    return _settings_table(list(groups.values()), columns, passes, spread=True)
+
+
+def _settings_table(groups: list[list[dict]], columns: dict, passes: tuple[int, ...], spread: bool) -> str:
+    """One row per group of runs (a group of one: the run itself): its settings, then each
+    pass's mean training and validation errors; with ``spread``, the last validation errors'
+    standard deviation and the group's size. A pass some run of the group stopped before
+    shows dashes."""
+    runs = [run for group in groups for run in group]
     widths = [
         max(len(heading), *(len(show(r["settings"])) for r in runs)) for heading, show in columns.items()
     ]
     settings = "  ".join(f"{h:{w}s}" for h, w in zip(columns, widths))
     lines = [
-        settings + "".join(f"  {'pass ' + str(p):>14s}" for p in passes) + f"  {'val sd':>7s}{'seeds':>6s}",
+        settings
+        + "".join(f"  {'pass ' + str(p):>14s}" for p in passes)
+        + (f"  {'val sd':>7s}{'seeds':>6s}" if spread else ""),
         " " * len(settings) + f"  {'train':>7s}{'val':>7s}" * len(passes),
     ]
-    for group in groups.values():
-        first = group[0]["settings"]
-        row = "  ".join(f"{show(first):{w}s}" for show, w in zip(columns.values(), widths))
+    for group in groups:
+        row = "  ".join(f"{show(group[0]['settings']):{w}s}" for show, w in zip(columns.values(), widths))
         for p in passes:
             steps = [run["history"][p - 1] for run in group if p <= len(run["history"])]
-            if len(steps) < len(group):
+            if len(steps) < len(group):  # a run stopped before this pass
                 row += f"  {'-':>7s}{'-':>7s}"
                 continue
             trains = [step["train_error"] for step in steps]
             train = "-" if None in trains else f"{100 * statistics.mean(trains):.2f}"
             row += f"  {train:>7s}{100 * statistics.mean(step['test_error'] for step in steps):7.2f}"
-        last = [run["history"][-1]["test_error"] for run in group]
-        spread = f"{100 * statistics.stdev(last):.2f}" if len(last) > 1 else "-"
-        lines.append(row + f"  {spread:>7s}{len(group):6d}")
+        if spread:
+            last = [run["history"][-1]["test_error"] for run in group]
+            deviation = f"{100 * statistics.stdev(last):.2f}" if len(last) > 1 else "-"
+            row += f"  {deviation:>7s}{len(group):6d}"
+        lines.append(row)
     return "\n".join(lines)
 
 

@@ -154,8 +154,9 @@ def measured(
     for name, (images, labels) in (("train", train_data), ("test", test_data)):
         outputs = engine.outputs(images)
         results[f"{name}_outputs"] = outputs
-        results[f"{name}_error"] = float((outputs.argmax(1) != engine.labels(labels, len(outputs))).mean())
-    results["test_scores"] = torch.from_numpy(results["test_outputs"])
+        answers = engine.scores(outputs).argmax(1)
+        results[f"{name}_error"] = float((answers != engine.labels(labels, len(outputs))).mean())
+    results["test_scores"] = torch.from_numpy(engine.scores(results["test_outputs"]))
     curve: RejectionCurve = rejection_curve(results["test_scores"], test_data[1])
     results["test_curve"] = curve
     results["reject_at_1pct"] = curve.rejection_for_error(0.01)
