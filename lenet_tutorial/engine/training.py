@@ -21,6 +21,11 @@ from torch import nn
 from ..train import ORDERS, TRAIN_ERRORS, History
 from .engine import Engine
 
+# Printed once per machine, by whichever cell first trains with the engine: which cell that is
+# depends on what is already cached there, so the notebook tests leave this line out of their
+# comparison (tests/nbval_book.py).
+COMPILED = "the engine compiled its loops in {seconds:.0f} s (once: they are cached for later runs)"
+
 
 @dataclass(frozen=True)
 class Estimate:
@@ -87,7 +92,7 @@ def train(
     engine = engine or Engine(model, tuple(images.shape[1:]), criterion=criterion, j=j, dtype=dtype)
     compiled = engine.warm_up()
     if compiled > 1:  # the first use on this machine: numba compiled the loops (then cached them)
-        print(f"the engine compiled its loops in {compiled:.0f} s (once: they are cached for later runs)")
+        print(COMPILED.format(seconds=compiled))
     x = engine.images(images)
     y = engine.labels(labels, len(x))
     tests = None if test_data is None else (engine.images(test_data[0]), test_data[1])
