@@ -76,7 +76,6 @@ from lenet_tutorial.engine import Engine
 from lenet_tutorial.losses import MAPLoss, TargetMSELoss
 from lenet_tutorial.models import LeNet1, LeNet4, LeNet5, ZipCodeNet1989
 from lenet_tutorial.models.summary import layer_counts
-from lenet_tutorial.recipes.lenet4 import FIRST_BATCH as LENET4_BATCH
 from lenet_tutorial.recipes.lenet5 import FIRST_BATCH as LENET5_BATCH
 from lenet_tutorial.recipes.lenet5 import J
 from lenet_tutorial.reproducibility import seed_everything
@@ -101,7 +100,7 @@ class Case:
 CASES = {
     "zip1989": Case(ZipCodeNet1989, "usps", 1),
     "lenet1": Case(LeNet1, "usps", 1),
-    "lenet4": Case(LeNet4, "mnist", LENET4_BATCH),
+    "lenet4": Case(LeNet4, "mnist", 1),
     "lenet5": Case(LeNet5, "mnist", LENET5_BATCH, map_loss=True, backprop=LeNet5Backprop),
 }
 

@@ -20,15 +20,15 @@ import torch
 from lenet_tutorial.backprop import LeNet5Backprop
 from lenet_tutorial.data import load_mnist, load_usps, mnist_to_lenet5
 from lenet_tutorial.distortions import distorter
-from lenet_tutorial.losses import MAPLoss
-from lenet_tutorial.models import LeNet5, ZipCodeNet1989
+from lenet_tutorial.losses import MAPLoss, TargetMSELoss
+from lenet_tutorial.models import LeNet4, LeNet5, ZipCodeNet1989
 from lenet_tutorial.nearest_neighbour import knn_predict
-from lenet_tutorial.recipes.lenet4 import train_lenet4
 from lenet_tutorial.recipes.lenet5 import J, train_lenet5_summed_batches
 from lenet_tutorial.recipes.modern_lenet5 import MODERN, train_modern_lenet5
-from lenet_tutorial.recipes.squared_error import train_squared_error
 from lenet_tutorial.recipes.zip1989_modern import CHANGES as ZIP_CHANGES
 from lenet_tutorial.recipes.zip1989_modern import train_change
+from lenet_tutorial.reproducibility import seed_everything
+from lenet_tutorial.sdlm import train_with_sdlm
 from lenet_tutorial.train import evaluate
 
 MNIST_DIGITS, USPS_DIGITS = 4000, 300
@@ -56,6 +56,21 @@ def gradient_check(device: str) -> str:
     return ", ".join(out)
 
 
+def squared_error_sdlm(network, data, *, mu, batch_size, passes, schedule_factor, order="fixed"):
+    """The squared-error networks' SDLM in PyTorch, on ``data``'s device: what the engine
+    computes on the CPU (the 1989 network, LeNet-4), for a GPU."""
+    generator = seed_everything(0)
+    device = data[0].device
+    model = network().to(device)
+    loss = TargetMSELoss(outputs="sum").to(device)
+    train_with_sdlm(
+        model, data, loss_fn=loss, curvature=(model, loss.output_curvature), mu=mu,
+        batch_size=batch_size, passes=passes, generator=generator,
+        schedule_factor=schedule_factor, order=order, progress=False,
+    )  # fmt: skip
+    return model
+
+
 def runs(mnist, mnist_test, usps, usps_test):
     """name -> function(device) returning a test error (fraction)."""
 
@@ -69,14 +84,17 @@ def runs(mnist, mnist_test, usps, usps_test):
     def zip1989(device):
         # the 1989 chapter trains on the engine, on the CPU whatever the device; the PyTorch
         # per-pattern SDLM path it is tested against is what runs on a GPU
-        model, _ = train_squared_error(
+        model = squared_error_sdlm(
             ZipCodeNet1989, on(device, usps), mu=1.0, batch_size=1, passes=2, schedule_factor=10.0,
-            order="dataset", progress=False,
+            order="dataset",
         )  # fmt: skip
         return evaluate(model, *on(device, usps_test)).error
 
     def lenet4(device):
-        model, _ = train_lenet4(on(device, mnist), passes=1, progress=False)
+        # the LeNet-4 chapter trains on the engine (CPU); its PyTorch counterpart runs here
+        model = squared_error_sdlm(
+            LeNet4, on(device, mnist), mu=1.0, batch_size=8, passes=1, schedule_factor=6.0
+        )
         return evaluate(model, *on(device, mnist_test)).error
 
     def zip_modern(device):

@@ -42,13 +42,12 @@ def train_boosted_lenet4(
     test_data: tuple[torch.Tensor, torch.Tensor],
     *,
     seed: int = 0,
-    progress: bool | None = None,
 ) -> SummedCommittee:
     """The whole pipeline: net 1, its filtered set, net 2, their disagreements, net 3."""
-    net1 = trained_lenet4(train_data, test_data, seed=seed, progress=progress)[0]
+    net1 = trained_lenet4(train_data, test_data, seed=seed)[0]
     digits = stream(*train_data, seed=seed)
     set2, _ = second_net_patterns(net1, digits, FILTERED, filter_generator(seed))
-    net2 = train_lenet4(set2, test_data=test_data, seed=net_seed(2, seed), progress=progress)[0]
+    net2 = train_lenet4(set2, test_data=test_data, seed=net_seed(2, seed))[0]
     set3, _ = third_net_patterns(net1, net2, digits, FILTERED)
-    net3 = train_lenet4(set3, test_data=test_data, seed=net_seed(3, seed), progress=progress)[0]
+    net3 = train_lenet4(set3, test_data=test_data, seed=net_seed(3, seed))[0]
     return SummedCommittee([net1, net2, net3])

@@ -37,6 +37,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import torch
+from torch import nn
 
 from ..backprop import LeNet5Backprop
 from ..engine.training import Estimate, train
@@ -142,16 +143,48 @@ def train_lenet5(
     every so many patterns, on the first 500 of them; ``None`` for before each pass only, as
     published. The numbers are the same on every machine (see the engine's page).
     """
+    return train_as_in_1998(
+        LeNet5,
+        train_data,
+        criterion="map",
+        j=j,
+        mu=mu,
+        schedule_factor=schedule_factor,
+        passes=passes,
+        initialisation=initialisation,
+        curvature_every=curvature_every,
+        test_data=test_data,
+        seed=seed,
+    )
+
+
+def train_as_in_1998(
+    network: Callable[[], nn.Module],
+    train_data: tuple[torch.Tensor, torch.Tensor],
+    *,
+    criterion: str,
+    mu: float,
+    schedule_factor: float,
+    passes: int,
+    initialisation: str,
+    curvature_every: int | None = None,
+    test_data: tuple[torch.Tensor, torch.Tensor] | None = None,
+    seed: int = 0,
+    j: float = J,
+) -> tuple[nn.Module, History]:
+    """A fresh ``network()`` trained with the 1998 paper's per-pattern SDLM (section II-C,
+    Appendix C) on the compiled engine: :func:`train_lenet5`'s training, for any network
+    and ``criterion`` the engine knows (``"map"`` or ``"squared_error"``)."""
     if initialisation not in INITIALISATIONS:
         raise ValueError(f"initialisation must be one of {INITIALISATIONS}, not {initialisation!r}")
     generator = seed_everything(seed)
-    model = LeNet5()
+    model = network()
     if initialisation == "lush":
         lush_initialisation_(model)
     history = train(
         model,
         train_data,
-        criterion="map",
+        criterion=criterion,
         passes=passes,
         schedule=lambda epoch: schedule_factor * paper_schedule_1998(epoch),
         mu=mu,
