@@ -7,7 +7,7 @@ import torch
 
 from lenet_tutorial.layers import SubsamplingLayer, count_parameters
 from lenet_tutorial.models import LeNet4
-from lenet_tutorial.models.lenet4 import c3_table
+from lenet_tutorial.models.lenet4 import c3_table, lenet4_with_the_papers_counts
 from lenet_tutorial.models.summary import layer_counts
 from lenet_tutorial.recipes.lenet4 import train_lenet4
 
@@ -25,6 +25,17 @@ def test_lenet4_has_the_papers_262306_connections_and_50698_parameters_layer_by_
     total = sum(c for _, c, _ in rows.values())
     assert abs(total - 260_000) / 260_000 < 0.01  # "about 260,000 connections"
     assert count_parameters(LeNet4()) == 50_698  # not "about 17,000": see the module's docstring
+
+
+def test_the_other_reading_has_the_papers_counts_with_9x9_and_11x11_kernels():
+    rows = {
+        r.name: (r.shape, r.connections, r.parameters)
+        for r in layer_counts(lenet4_with_the_papers_counts(), (1, 32, 32))
+    }
+    shapes = [shape for shape, _, _ in rows.values()]
+    assert shapes == [(4, 24, 24), (8, 12, 12), (16, 2, 2), (16, 1, 1), (120,), (10,)]
+    connections, parameters = (sum(row[k] for row in rows.values()) for k in (1, 2))
+    assert (parameters, connections) == (19_130, 260_034)  # "about 17,000" and "about 260,000"
 
 
 def test_each_c1_map_feeds_a_pair_of_s2_maps_with_their_own_coefficients():

@@ -14,12 +14,16 @@ time on the compiled engine (:func:`lenet_tutorial.recipes.lenet5.train_as_in_19
   at Lush's eta = 1e-4.
 
 ``tools/lenet4_settings.py`` sets the published rate and the paper's initialisation beside
-them on a validation split (five seeds each); the LeNet-4 chapter tabulates the runs.
+them on a validation split (five seeds each), and the reading of the architecture with the
+papers' parameter count beside ours; the LeNet-4 chapter tabulates the runs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
+from torch import nn
 
 from ..checkpoints import cached_training, data_fingerprint
 from ..models.lenet4 import LeNet4
@@ -38,13 +42,15 @@ def train_lenet4(
     passes: int = PASSES,
     test_data: tuple[torch.Tensor, torch.Tensor] | None = None,
     seed: int = 0,
-) -> tuple[LeNet4, History]:
+    network: Callable[[], nn.Module] = LeNet4,
+) -> tuple[nn.Module, History]:
     """A fresh LeNet-4 trained on ``train_data`` (32x32 inputs) one pattern at a time, as the
     1998 paper trained LeNet-5; returns it and its per-pass history (the training error
     counted on the fly). ``schedule_factor`` multiplies Appendix C's schedule (1: the
-    published rates); ``initialisation``: ``"lush"`` or ``"paper"`` (+-2.4/F_i)."""
+    published rates); ``initialisation``: ``"lush"`` or ``"paper"`` (+-2.4/F_i); ``network``
+    builds another reading of LeNet-4 to train the same way."""
     return train_as_in_1998(
-        LeNet4,
+        network,
         train_data,
         criterion="squared_error",
         mu=mu,
