@@ -19,9 +19,10 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	touch $@
 
 # The package as a reader gets it: a built wheel, installed (not the working tree, not editable),
-# rebuilt whenever its sources change.
+# rebuilt whenever its sources change. setuptools copies the sources through build/ and keeps
+# what it finds there, so a module deleted from the tree would still ship: build/ goes first.
 $(VENV)/.wheel: $(VENV)/.installed $(PACKAGE_FILES)
-	rm -rf $(WHEELS)
+	rm -rf $(WHEELS) build
 	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir $(WHEELS) .
 	$(BIN)/python -m pip install --quiet --no-deps --force-reinstall $(WHEELS)/*.whl
 	touch $@
