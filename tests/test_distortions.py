@@ -1,11 +1,26 @@
-"""The distortion module: shapes, identity at zero strength, determinism, labels untouched."""
+"""The distortion module: shapes, identity at zero strength, determinism, labels untouched;
+the engine's exact resampling equals PyTorch's ``grid_sample`` path."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
-from lenet_tutorial.distortions import DistortionStrength, distort, distorter, random_affine_matrices
+from lenet_tutorial.data.affine import warp as grid_sample_warp
+from lenet_tutorial.distortions import (
+    DistortionStrength,
+    distort,
+    distorter,
+    engine_distorter,
+    exact_affine_matrices,
+    random_affine_matrices,
+)
+from lenet_tutorial.engine import Engine
+from lenet_tutorial.engine.training import Estimate
+from lenet_tutorial.engine.training import train as engine_train
+from lenet_tutorial.engine.warp import warp as exact_warp
+from lenet_tutorial.models import LeNet5
 from lenet_tutorial.train import train
 
 
@@ -101,3 +116,67 @@ def test_sampling_grid_equals_pytorchs_affine_grid():
     theta = random_affine_matrices(5, 16, DistortionStrength(), torch.Generator().manual_seed(0))
     expected = torch.nn.functional.affine_grid(theta, [5, 1, 16, 16], align_corners=False)
     assert torch.allclose(sampling_grid(theta, 16), expected, atol=1e-6)
+
+
+def test_the_exact_matrices_are_the_inverse_of_the_same_draws():
+    # the same generator state gives the same draws; the analytic inverse (float64) agrees
+    # with LAPACK's inverse of the float32 forward map to float32 rounding
+    float32 = random_affine_matrices(50, 32, DistortionStrength(), torch.Generator().manual_seed(4))
+    exact = exact_affine_matrices(50, 32, DistortionStrength(), torch.Generator().manual_seed(4))
+    assert exact.dtype == np.float64 and exact.shape == (50, 2, 3)
+    assert np.abs(exact - float32.double().numpy()).max() < 1e-6
+
+
+def test_the_exact_warp_is_grid_samples_bilinear_resampling():
+    # in double precision the compiled loops and PyTorch's grid_sample compute the same thing
+    images = digits(6).double()
+    theta = exact_affine_matrices(6, 32, DistortionStrength().scaled(2), torch.Generator().manual_seed(7))
+    ours = exact_warp(images.reshape(6, -1).numpy(), theta, -0.1)
+    reference = grid_sample_warp(images, torch.from_numpy(theta), -0.1)
+    assert ours.dtype == np.float64
+    assert np.abs(ours - reference.reshape(6, -1).numpy()).max() < 1e-12
+
+
+def test_the_engine_distorter_keeps_type_and_shape_and_zero_strength_is_the_identity():
+    images = digits().reshape(8, -1).numpy()
+    out = engine_distorter(DistortionStrength(), -0.1)(images, torch.Generator().manual_seed(1))
+    assert out.shape == images.shape and out.dtype == images.dtype and not np.allclose(out, images)
+    same = engine_distorter(DistortionStrength(0, 0, 0, 0), -0.1)(images, torch.Generator().manual_seed(1))
+    assert np.array_equal(same, images)  # pixel centres map onto pixel centres exactly
+
+
+def test_the_exact_warp_refuses_wrong_shapes_before_any_compiled_code_runs():
+    with pytest.raises(ValueError, match="flattened"):
+        exact_warp(np.zeros((2, 1, 32, 32), np.float32), np.zeros((2, 2, 3)), 0.0)
+    with pytest.raises(ValueError, match="square"):
+        exact_warp(np.zeros((2, 1000), np.float32), np.zeros((2, 2, 3)), 0.0)
+    with pytest.raises(ValueError, match="one \\[2, 3\\] matrix per image"):
+        exact_warp(np.zeros((2, 1024), np.float32), np.zeros((3, 2, 3)), 0.0)
+
+
+def test_the_engine_trains_each_pass_on_fresh_distortions_and_measures_on_the_originals():
+    images, labels = digits(20), torch.arange(20) % 10
+    shown = []
+
+    def spy(x, generator):
+        shown.append(engine_distorter(background=-0.1)(x, generator))
+        return shown[-1]
+
+    torch.manual_seed(0)
+    model = LeNet5()
+    history = engine_train(
+        model,
+        (images, labels),
+        passes=2,
+        schedule=lambda epoch: 0.0005,
+        mu=0.02,
+        curvature=Estimate(patterns=10),
+        criterion="map",
+        order="fixed",
+        generator=torch.Generator().manual_seed(0),
+        train_error="after_last_pass",
+        transform=spy,
+    )
+    assert len(shown) == 2 and not np.array_equal(shown[0], shown[1])  # new distortions each pass
+    engine = Engine(model, (1, 32, 32), criterion="map")
+    assert history.last["train_error"] == engine.error(images, labels)  # measured on the originals

@@ -11,6 +11,8 @@ core's vector rate. This package is that step written as loops and compiled by n
   criteria, and whole passes: per-pattern SDLM updates (or summed mini-batches), the 1998
   curvature estimate and SN2.8's running average, evaluation;
 - :mod:`~lenet_tutorial.engine.elementary` computes exp, tanh and log from arithmetic alone;
+- :mod:`~lenet_tutorial.engine.warp` resamples digits through affine maps (the 1998
+  distortions), for the chapters that train on them;
 - :mod:`~lenet_tutorial.engine.engine` is the Python side: checks, buffers, results.
 
 One thread, no BLAS, no fast-math (no reassociation, no fused multiply-add contraction),

@@ -3,7 +3,9 @@
 Each network is initialised from seed 0, its curvature estimated on the first 500 training
 digits, then trained on the first 2,000 (USPS for the 1989 network and LeNet-1, MNIST for
 LeNet-4 and LeNet-5) one pattern at a time, in the data set's order; the SN2.8 variant of the
-1989 network updates its curvature at every pattern instead. The SHA-256 of the float32
+1989 network updates its curvature at every pattern instead, and LeNet-5's distorted variant
+trains on the distortions chapter's random affine distortions of those digits (drawn from
+seed 0, resampled by :mod:`lenet_tutorial.engine.warp`). The SHA-256 of the float32
 weights is the digest. If any operation rounded differently on some machine, a digest would
 differ: ``python -m lenet_tutorial engine-digests`` prints them, and a test compares them with
 :data:`BOOK`, compiled for the test machine's processor and for a generic x86-64 one.
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..data import load_mnist, load_usps, mnist_to_lenet5, usps_to_lenet1
+from ..data import LENET5_BACKGROUND, load_mnist, load_usps, mnist_to_lenet5, usps_to_lenet1
 from ..models import LeNet1, LeNet4, LeNet5, ZipCodeNet1989
 from .engine import Engine
 
@@ -34,6 +36,7 @@ class Case:
     eta: float
     mu: float
     gamma: float | None = None  # SN2.8's running average, else the 1998 estimate
+    distorted: bool = False  # trained on distortions of the digits (the distortions chapter's)
 
 
 CASES = {
@@ -42,6 +45,7 @@ CASES = {
     "lenet1": Case(LeNet1, "usps28", "squared_error", 0.005, 1.0),
     "lenet4": Case(LeNet4, "mnist32", "squared_error", 0.003, 1.0),
     "lenet5": Case(LeNet5, "mnist32", "map", 0.0005, 1.0),
+    "lenet5-distorted": Case(LeNet5, "mnist32", "map", 0.0005, 1.0, distorted=True),
 }
 
 # The digests of the book's machine; every machine must print the same.
@@ -51,6 +55,7 @@ BOOK = {
     "lenet1": "d53758ea081dc24d23cae8182927b323e8a3fc3cdd36c9aec556f831e74bbd18",
     "lenet4": "26828e1269f04d5f48875757449e54939f51f18fb5f31d591e997e75fb150c22",
     "lenet5": "3325ea21aa94286d708a8a2ea7ce63f0fd648f5a9320cf795d09f5c3adb2fc56",
+    "lenet5-distorted": "4a04aae232b24aa58eb25a8800906503697223845f7e7a35c6c4f695c0e8cb7c",
 }
 
 
@@ -71,6 +76,10 @@ def digest(name: str, data_dir=None) -> str:
     torch.manual_seed(0)
     engine = Engine(case.build(), tuple(images.shape[1:]), criterion=case.criterion)
     x, y = engine.images(images), engine.labels(labels, len(images))
+    if case.distorted:
+        from ..distortions import engine_distorter  # (it imports the engine's warp)
+
+        x = engine.images(engine_distorter(background=LENET5_BACKGROUND)(x, torch.Generator().manual_seed(0)))
     order = np.arange(STEPS)
     h = engine.curvature(x, order[:CURVATURE_PATTERNS])
     if case.gamma is None:

@@ -72,6 +72,7 @@ def train(
     j: float = 0.1,
     dtype=np.float32,
     engine: Engine | None = None,
+    transform: Callable[[np.ndarray, torch.Generator], np.ndarray] | None = None,
 ) -> History:
     """Train ``model`` in place for ``passes`` passes; return the per-pass history.
 
@@ -81,6 +82,12 @@ def train(
     ``train_error`` as in :func:`lenet_tutorial.train.train`: with ``"fixed"``, one random order
     drawn from ``generator`` and kept; ``"on_the_fly"`` counts each pattern's answer before
     its update, as the 1998 paper's Figure 5 did.
+
+    ``transform(images, generator)``, if given, makes each pass's training set from the
+    original images (flattened as the engine stores them), e.g. fresh distortions
+    (:func:`lenet_tutorial.distortions.engine_distorter`); the curvature is estimated on, and
+    the training error on the fly counted on, the patterns that pass presents. Measured
+    training errors (``"after_each_pass"``, ``"after_last_pass"``) are on the originals.
     """
     if order not in ORDERS:
         raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
@@ -109,8 +116,9 @@ def train(
         started = time.perf_counter()
         eta = schedule(epoch)
         presented = _order(len(x), order, generator, fixed)
+        shown = x if transform is None else engine.images(transform(x, generator))
         if isinstance(curvature, RunningAverage):
-            losses, seen = engine.running_pass(x, y, presented, eta, mu, curvature.gamma)
+            losses, seen = engine.running_pass(shown, y, presented, eta, mu, curvature.gamma)
         else:
             every = curvature.every or len(presented)
             parts = []
@@ -118,8 +126,8 @@ def train(
                 run = presented[start : start + every]
                 first = np.arange(min(curvature.patterns, len(x)))  # the first patterns of the set
                 sample = first if curvature.every is None else run[: curvature.patterns]
-                step = engine.steps(eta, mu, engine.curvature(x, sample))
-                parts.append(engine.train_pass(x, y, run, step, batch_size))
+                step = engine.steps(eta, mu, engine.curvature(shown, sample))
+                parts.append(engine.train_pass(shown, y, run, step, batch_size))
             losses = np.concatenate([p[0] for p in parts])
             seen = np.concatenate([p[1] for p in parts])
         total = float(losses.sum())

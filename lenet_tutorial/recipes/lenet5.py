@@ -26,10 +26,10 @@ smaller one on the validation split. So the recipe keeps the paper's estimate, o
 each pass (:data:`CURVATURE_EVERY` is ``None``): of two equal results, the one nearer the
 paper.
 
-:func:`train_lenet5_summed_batches` is a stand-in that PyTorch runs in minutes, for
-comparison and for the distortions chapter (the engine does not distort digits): updates after B patterns with the *sum* of their
-gradients (to first order in the step, the same move as B per-pattern updates), mu = 1, the
-paper's initialisation.
+:func:`train_lenet5_summed_batches` is a stand-in that PyTorch runs in minutes, kept for the
+LeNet-5 chapter's comparison: updates after B patterns with the *sum* of their gradients (to
+first order in the step, the same move as B per-pattern updates), mu = 1, the paper's
+initialisation.
 """
 
 from __future__ import annotations
@@ -131,6 +131,7 @@ def train_lenet5(
     curvature_every: int | None = CURVATURE_EVERY,
     test_data: tuple[torch.Tensor, torch.Tensor] | None = None,
     seed: int = 0,
+    transform: Callable | None = None,
 ) -> tuple[LeNet5, History]:
     """A fresh LeNet-5 trained as the paper trained it, one pattern at a time with the compiled
     engine; returns it and its per-pass history (training error counted on the fly, as the
@@ -141,7 +142,8 @@ def train_lenet5(
     ``"lush"`` or ``"paper"`` (the model's own, +-2.4/F_i). ``schedule_factor`` multiplies
     Appendix C's schedule (1 for the published rates). ``curvature_every``: h re-estimated
     every so many patterns, on the first 500 of them; ``None`` for before each pass only, as
-    published. The numbers are the same on every machine (see the engine's page).
+    published. ``transform``: each pass's training set made from the originals (the
+    distortions chapter's). The numbers are the same on every machine (see the engine's page).
     """
     return train_as_in_1998(
         LeNet5,
@@ -155,6 +157,7 @@ def train_lenet5(
         curvature_every=curvature_every,
         test_data=test_data,
         seed=seed,
+        transform=transform,
     )
 
 
@@ -171,10 +174,12 @@ def train_as_in_1998(
     test_data: tuple[torch.Tensor, torch.Tensor] | None = None,
     seed: int = 0,
     j: float = J,
+    transform: Callable | None = None,
 ) -> tuple[nn.Module, History]:
     """A fresh ``network()`` trained with the 1998 paper's per-pattern SDLM (section II-C,
     Appendix C) on the compiled engine: :func:`train_lenet5`'s training, for any network
-    and ``criterion`` the engine knows (``"map"`` or ``"squared_error"``)."""
+    and ``criterion`` the engine knows (``"map"`` or ``"squared_error"``). ``transform``: each
+    pass's training set made from the originals (the engine's ``train``)."""
     if initialisation not in INITIALISATIONS:
         raise ValueError(f"initialisation must be one of {INITIALISATIONS}, not {initialisation!r}")
     generator = seed_everything(seed)
@@ -194,5 +199,6 @@ def train_as_in_1998(
         test_data=test_data,
         train_error="on_the_fly",
         j=j,
+        transform=transform,
     )
     return model, history
