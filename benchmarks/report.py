@@ -140,6 +140,14 @@ def speed_section(speed: dict | None) -> list[str]:
             f"{speed['lenet5_step_over_bound']:.1f}× that bound.",
             "",
         ]
+    if "lenet5_distortions_s" in speed:
+        lines += [
+            f"**Distortions.** A fresh random distortion of each of the 60,000 training digits, as the "
+            f"distortions chapter makes before each pass (compiled resampling, the same bits on every "
+            f"machine), median of 5: **{speed['lenet5_distortions_s']:.2f} s**, "
+            f"{100 * speed['lenet5_distortions_over_pass']:.0f}% of one per-pattern pass.",
+            "",
+        ]
     lines += [
         f"One 60,000-digit pass of LeNet-5 at its chapter's first batch size (16), with the PyTorch loop, "
         f"took **{speed['lenet5_epoch_s']:.1f} s**. Its arithmetic, {speed['lenet5_epoch_gflop']:.0f} GFLOP "
