@@ -245,6 +245,12 @@ KARPATHY_MODERN_STEPS = [
     ("dropout 0.25 on H2, with ReLU", 80, 1.47, 1.59),
 ]
 
+# Lush's LeNet-5 demonstration (the group's own code) rerun by Yadav & Bottou (2019): its MNIST
+# test error (%), one run. Their +-0.2 is the two-sigma binomial width of a 10,000-digit test,
+# not a spread over runs. A comparison row beside the 1998 paper's recipe, not the paper's result.
+YADAV_2019 = "yadav2019cold"
+LUSH_LENET5_RERUN_TEST_ERROR = 0.82
+
 # Recognition cost, thousands of multiply-adds per digit (1998 paper, Figure 11; the facts
 # sheet marks the set as partly reconstructed).
 FIGURE11_COST_THOUSANDS = {

@@ -60,6 +60,7 @@ def test_seeds_knows_every_experiment_it_documents():
         "lenet1_usps",
         "lenet1_mnist",
         "lenet5",
+        "lenet5_lush",
         "lenet5_summed_batches",
         "lenet5_distorted",
         "lenet4",
@@ -80,6 +81,31 @@ def test_seeds_feeds_each_experiment_the_digits_its_chapter_does():
     assert small_mnist.shape == (60000, 1, 28, 28)  # 16x16 MNIST digits in the same field
     (mnist_train, _), (mnist_test, _) = seeds.data_for("lenet5")
     assert mnist_train.shape == (60000, 1, 32, 32) and mnist_test.shape == (10000, 1, 32, 32)
+    assert mnist_train.min() == pytest.approx(-0.1)  # the paper's scale
+    (lush_train, _), (lush_test, _) = seeds.data_for("lenet5_lush")
+    assert lush_train.shape == mnist_train.shape and lush_test.shape == mnist_test.shape
+    assert lush_train.min() == 0 and lush_train.max() == pytest.approx(2.55)  # Lush's: pixels x 0.01
+
+
+def test_seeds_json_output_is_the_results_file_and_nothing_else(monkeypatch, capsys):
+    # `seeds.py EXPERIMENT --json > benchmarks/results/seeds/EXPERIMENT.json` is how the files
+    # are made: what the training prints (the engine's one-time notice) must not get into them.
+    seeds = load("seeds")
+
+    def noisy(train, test, seed):
+        print("the engine compiled its loops in 25 s (once: they are cached for later runs)")
+
+    digits = (torch.zeros(4, 1, 32, 32), torch.zeros(4, dtype=torch.long))
+    monkeypatch.setitem(seeds.EXPERIMENTS, "lenet5", noisy)
+    monkeypatch.setattr(seeds, "data_for", lambda experiment: (digits, digits))
+    monkeypatch.setattr(seeds, "errors_of", lambda experiment, model, train, test: (0.0095, 0.0033, None))
+    monkeypatch.setattr(sys, "argv", ["seeds.py", "lenet5", "--seeds", "0", "1", "--json"])
+    seeds.main()
+    out, err = capsys.readouterr()
+    results = json.loads(out)
+    assert results["test_error_by_seed"] == {"0": 0.95, "1": 0.95} and results["std"] == 0
+    assert out == json.dumps(results, indent=1) + "\n"  # the committed files' format
+    assert "compiled its loops" in err and "seed 1: test error 0.95%" in err  # progress, beside
 
 
 def test_the_status_page_shows_exactly_the_committed_results():

@@ -20,6 +20,7 @@ from lenet_tutorial.engine.training import Estimate, RunningAverage, train
 from lenet_tutorial.layers import ConnectedConv2d, FullyConnected, ScaledTanh, SubsamplingLayer
 from lenet_tutorial.losses import MAPLoss, TargetMSELoss
 from lenet_tutorial.models import LeNet1, LeNet4, LeNet5, ZipCodeNet1989
+from lenet_tutorial.models.lenet5 import LeNet5Lush
 from lenet_tutorial.models.zipcode1989 import BACKGROUND, PADDING
 from lenet_tutorial.rbf import EuclideanRBF
 
@@ -28,6 +29,7 @@ NETWORKS = {
     "lenet1": (LeNet1, (1, 28, 28)),
     "lenet4": (LeNet4, (1, 32, 32)),
     "lenet5": (LeNet5, (1, 32, 32)),
+    "lenet5_lush": (LeNet5Lush, (1, 32, 32)),
 }
 
 

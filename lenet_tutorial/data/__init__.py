@@ -13,6 +13,7 @@ from .preprocess import (
     mnist_to_16x16,
     mnist_to_28x28,
     mnist_to_lenet5,
+    mnist_to_lush,
     pad_centred,
     usps_to_lenet1,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "mnist_to_16x16",
     "mnist_to_28x28",
     "mnist_to_lenet5",
+    "mnist_to_lush",
     "pad_centred",
     "usps_to_lenet1",
     "validation_split",

@@ -19,6 +19,10 @@ from .normalise import size_normalise
 
 LENET5_BACKGROUND = -0.1
 LENET5_FOREGROUND = 1.175
+# LeCun's group's own LeNet-5 code (Lush's demos/dsource-mnist.lsh, ``32 32 0 0.01``): each
+# pixel times 0.01, on a background of 0, and not the paper's scale.
+LUSH_BACKGROUND = 0.0
+LUSH_FOREGROUND = 2.55
 
 
 def _check_images(images: torch.Tensor, size: int | None = None) -> None:
@@ -50,6 +54,14 @@ def mnist_to_lenet5(images: torch.Tensor) -> torch.Tensor:
     _check_images(images, 28)
     scaled = grey_levels(images, LENET5_BACKGROUND, LENET5_FOREGROUND)
     return pad_centred(scaled, 32, LENET5_BACKGROUND).unsqueeze(1)
+
+
+def mnist_to_lush(images: torch.Tensor) -> torch.Tensor:
+    """MNIST uint8 ``[N, 28, 28]`` -> float32 ``[N, 1, 32, 32]`` as Lush's LeNet-5 demonstration
+    read them: the digit centred in a 32x32 field of 0, each pixel times 0.01 (0 to 2.55)."""
+    _check_images(images, 28)
+    scaled = grey_levels(images, LUSH_BACKGROUND, LUSH_FOREGROUND)
+    return pad_centred(scaled, 32, LUSH_BACKGROUND).unsqueeze(1)
 
 
 def mnist_to_28x28(images: torch.Tensor) -> torch.Tensor:

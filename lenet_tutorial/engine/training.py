@@ -32,10 +32,19 @@ class Estimate:
     """The 1998 paper's curvature: the Gauss-Newton diagonal averaged over ``patterns``
     patterns, fixed while it is used. Re-estimated before each pass on the first ``patterns``
     training patterns, or, with ``every``, before each run of ``every`` patterns on the first
-    ``patterns`` of that run (as EBLearn's later trainer did)."""
+    ``patterns`` of that run (as EBLearn's later trainer did). With ``passes`` > 1 it is
+    re-estimated only before every ``passes``-th pass and kept in between, as Lush's LeNet-5
+    demonstration in Bottou's 2019 rerun did: once at the start of each block of 10 passes."""
 
     patterns: int = 500
     every: int | None = None
+    passes: int = 1
+
+    def __post_init__(self):
+        if self.patterns < 1 or self.passes < 1 or (self.every is not None and self.every < 1):
+            raise ValueError("an estimate needs patterns, passes and every of at least 1")
+        if self.every is not None and self.passes > 1:
+            raise ValueError("re-estimate within each pass (every) or once every few passes, not both")
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,7 @@ def train(
             engine.curvature(x, np.arange(curvature.initial_patterns)) if curvature.initial_patterns else 0
         )
     history = History(train_error_measured=train_error)
+    h = None  # the curvature kept between estimates (Estimate.passes > 1)
     for epoch in range(1, passes + 1):
         started = time.perf_counter()
         eta = schedule(epoch)
@@ -126,7 +136,9 @@ def train(
                 run = presented[start : start + every]
                 first = np.arange(min(curvature.patterns, len(x)))  # the first patterns of the set
                 sample = first if curvature.every is None else run[: curvature.patterns]
-                step = engine.steps(eta, mu, engine.curvature(shown, sample))
+                if curvature.every is not None or (epoch - 1) % curvature.passes == 0:
+                    h = engine.curvature(shown, sample)
+                step = engine.steps(eta, mu, h)
                 parts.append(engine.train_pass(shown, y, run, step, batch_size))
             losses = np.concatenate([p[0] for p in parts])
             seen = np.concatenate([p[1] for p in parts])

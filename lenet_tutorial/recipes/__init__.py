@@ -7,6 +7,7 @@ scorecard id (``zip1989.test_error`` is :mod:`lenet_tutorial.recipes.zip1989`).
 - :mod:`~lenet_tutorial.recipes.lenet4` - LeNet-4
 - :mod:`~lenet_tutorial.recipes.boosted_lenet4` - three LeNet-4s, boosted
 - :mod:`~lenet_tutorial.recipes.lenet5` - LeNet-5
+- :mod:`~lenet_tutorial.recipes.lenet5_lush` - LeNet-5 as the group's own code (Lush) trained it
 - :mod:`~lenet_tutorial.recipes.lenet5_distorted` - LeNet-5 trained on distortions
 - :mod:`~lenet_tutorial.recipes.zip1989_modern` - the 1989 network with Karpathy's 2022 changes
 - :mod:`~lenet_tutorial.recipes.modern_lenet5` - a modern LeNet-5, and the ablation of its changes
@@ -15,5 +16,5 @@ scorecard id (``zip1989.test_error`` is :mod:`lenet_tutorial.recipes.zip1989`).
 # The experiments whose recipe trains, and measures, with the compiled per-pattern engine
 # (lenet_tutorial.engine): their results are the same on every machine, to the last digit.
 TRAINED_BY_THE_ENGINE = frozenset(
-    {"zip1989", "lenet1_usps", "lenet1_mnist", "lenet4", "lenet5", "lenet5_distorted"}
+    {"zip1989", "lenet1_usps", "lenet1_mnist", "lenet4", "lenet5", "lenet5_lush", "lenet5_distorted"}
 )
