@@ -10,10 +10,12 @@ Every setting defaults to the book's recipe; ``--schedule-factor 1 --init paper`
 paper's exactly::
 
     python tools/lenet5_settings.py [--j J] [--mu MU] [--schedule-factor F] [--init paper|lush]
-        [--curvature-every N] [--passes P] [--train N] [--json]
+        [--curvature-every N] [--inputs paper|lush] [--passes P] [--train N] [--json]
 
 ``--curvature-every N`` re-estimates h every N patterns (0: before each pass only, as
-published). With ``--summed-batches``, the
+published). ``--inputs lush`` feeds the digits on the scale of the group's own code (pixels
+x 0.01, 0 to 2.55: :func:`lenet_tutorial.data.mnist_to_lush`) instead of the paper's -0.1 to
+1.175. With ``--summed-batches``, the
 summed-mini-batch stand-in instead (``train_lenet5_summed_batches``: updates after
 ``--batch-size`` patterns with the summed gradient, optionally ``--growing-batches``).
 """
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import settings_cli as cli
 
-from lenet_tutorial.data import load_mnist, mnist_to_lenet5
+from lenet_tutorial.data import load_mnist, mnist_to_lenet5, mnist_to_lush
 from lenet_tutorial.recipes.lenet5 import (
     CURVATURE_EVERY,
     INITIALISATION,
@@ -37,6 +39,8 @@ from lenet_tutorial.recipes.lenet5 import (
 )
 from lenet_tutorial.sdlm import growing_batch_sizes
 
+INPUTS = {"paper": mnist_to_lenet5, "lush": mnist_to_lush}
+
 
 def main() -> None:
     parser = cli.parser(__doc__, mu=None, schedule_factor=None, batch_size=None, passes=PASSES, train=50_000)
@@ -48,6 +52,9 @@ def main() -> None:
         default=CURVATURE_EVERY or 0,
         help="re-estimate h every N patterns (0: before each pass only)",
     )
+    parser.add_argument(
+        "--inputs", choices=INPUTS, default="paper", help="grey levels: the paper's, or Lush's pixels x 0.01"
+    )
     parser.add_argument("--summed-batches", action="store_true", help="the summed-mini-batch stand-in")
     parser.add_argument(
         "--growing-batches", action="store_true", help="start at --batch-size, grow as the rate falls"
@@ -57,20 +64,26 @@ def main() -> None:
         if args.batch_size is None:
             parser.error("--summed-batches needs --batch-size")
         # the stand-in has no engine options: refuse them rather than ignore them
-        if args.init != INITIALISATION or args.curvature_every != (CURVATURE_EVERY or 0):
-            parser.error("--init and --curvature-every go with per-pattern training, not --summed-batches")
+        if (
+            args.init != INITIALISATION
+            or args.curvature_every != (CURVATURE_EVERY or 0)
+            or args.inputs != "paper"
+        ):
+            parser.error(
+                "--init, --curvature-every and --inputs go with per-pattern training, not --summed-batches"
+            )
     elif args.batch_size is not None or args.growing_batches:
         parser.error("--batch-size and --growing-batches go with --summed-batches")
     if args.curvature_every < 0:
         parser.error("--curvature-every must be a number of patterns, or 0")
     images, labels = load_mnist("train")
-    (fit_images, fit_labels), val = cli.validation_split(mnist_to_lenet5(images), labels, "mnist")
+    (fit_images, fit_labels), val = cli.validation_split(INPUTS[args.inputs](images), labels, "mnist")
     fit = (fit_images[: args.train], fit_labels[: args.train])
     summed = args.summed_batches
     if summed:
         args.mu = MU if args.mu is None else args.mu
         args.schedule_factor = 1.0 if args.schedule_factor is None else args.schedule_factor
-        del args.init, args.curvature_every
+        del args.init, args.curvature_every, args.inputs
     else:
         args.mu = PUBLISHED_MU if args.mu is None else args.mu
         args.schedule_factor = SCHEDULE_FACTOR if args.schedule_factor is None else args.schedule_factor
