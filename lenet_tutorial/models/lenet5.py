@@ -55,6 +55,12 @@ def _add_c1_to_c5(network: nn.Sequential) -> None:
     network.add_module("flatten", nn.Flatten())
 
 
+def _check_input(x) -> None:
+    """Refuse anything but a batch of 32x32 single-channel digits, before any layer runs."""
+    if x.ndim != 4 or x.shape[-3:] != (1, 32, 32):
+        raise ValueError(f"LeNet-5 reads [N, 1, 32, 32] inputs, got shape {tuple(x.shape)}")
+
+
 class LeNet5(nn.Sequential):
     """LeNet-5: ``[N, 1, 32, 32]`` inputs -> 10 RBF penalties (the smallest one wins)."""
 
@@ -66,8 +72,7 @@ class LeNet5(nn.Sequential):
         self.add_module("output", EuclideanRBF())
 
     def forward(self, x):
-        if x.ndim != 4 or x.shape[-3:] != (1, 32, 32):
-            raise ValueError(f"LeNet-5 reads [N, 1, 32, 32] inputs, got shape {tuple(x.shape)}")
+        _check_input(x)
         return super().forward(x)
 
     @staticmethod
@@ -97,6 +102,5 @@ class LeNet5Lush(nn.Sequential):
         self.add_module("output_squash", ScaledTanh())
 
     def forward(self, x):
-        if x.ndim != 4 or x.shape[-3:] != (1, 32, 32):
-            raise ValueError(f"LeNet-5 reads [N, 1, 32, 32] inputs, got shape {tuple(x.shape)}")
+        _check_input(x)
         return super().forward(x)
