@@ -34,8 +34,8 @@ def main() -> None:
     )
     fit = (fit_images[: args.train], fit_labels[: args.train])
     for seed in args.seed:
-        run = cli.Run("LeNet-1, 16x16 MNIST", vars(args) | {"seed": seed})
-        _, history = train_lenet1_mnist(fit, test_data=val, seed=seed, schedule=args.schedule, **sn28)
+        with cli.Run("LeNet-1, 16x16 MNIST", vars(args) | {"seed": seed}) as run:
+            _, history = train_lenet1_mnist(fit, test_data=val, seed=seed, schedule=args.schedule, **sn28)
         run.report(history, args.json)
 
 

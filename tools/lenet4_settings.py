@@ -39,17 +39,17 @@ def main() -> None:
     images, labels = load_mnist("train")
     fit, val = cli.validation_split(mnist_to_lenet5(images), labels, "mnist")
     for seed in args.seed:
-        run = cli.Run("LeNet-4, per pattern", vars(args) | {"seed": seed})
-        _, history = train_lenet4(
-            fit,
-            schedule_factor=args.schedule_factor,
-            mu=args.mu,
-            initialisation=args.init,
-            passes=args.passes,
-            test_data=val,
-            seed=seed,
-            network=READINGS[args.reading],
-        )
+        with cli.Run("LeNet-4, per pattern", vars(args) | {"seed": seed}) as run:
+            _, history = train_lenet4(
+                fit,
+                schedule_factor=args.schedule_factor,
+                mu=args.mu,
+                initialisation=args.init,
+                passes=args.passes,
+                test_data=val,
+                seed=seed,
+                network=READINGS[args.reading],
+            )
         run.report(history, args.json)
 
 

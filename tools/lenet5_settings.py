@@ -91,14 +91,13 @@ def main() -> None:
     shared = dict(
         j=args.j, mu=args.mu, schedule_factor=args.schedule_factor, passes=args.passes, test_data=val
     )
-    if summed:
-        run = cli.Run("LeNet-5, summed batches", vars(args))
-        sizes = growing_batch_sizes(args.batch_size) if args.growing_batches else args.batch_size
-        _, history = train_lenet5_summed_batches(fit, batch_size=sizes, progress=False, **shared)
-    else:
-        run = cli.Run("LeNet-5, per pattern", vars(args))
-        every = args.curvature_every or None
-        _, history = train_lenet5(fit, initialisation=args.init, curvature_every=every, **shared)
+    with cli.Run("LeNet-5, summed batches" if summed else "LeNet-5, per pattern", vars(args)) as run:
+        if summed:
+            sizes = growing_batch_sizes(args.batch_size) if args.growing_batches else args.batch_size
+            _, history = train_lenet5_summed_batches(fit, batch_size=sizes, progress=False, **shared)
+        else:
+            every = args.curvature_every or None
+            _, history = train_lenet5(fit, initialisation=args.init, curvature_every=every, **shared)
     run.report(history, args.json)
 
 

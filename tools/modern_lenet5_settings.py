@@ -27,10 +27,10 @@ def main() -> None:
     change = CHANGES[args.row - 1]
     if args.dropout is not None:
         change = dataclasses.replace(change, dropout=args.dropout)
-    run = cli.Run(f"row {args.row} ({change.name})", vars(args) | {"dropout": change.dropout})
-    _, history = train_modern_lenet5(
-        change, fit, passes=args.passes, test_data=val, lr=args.lr, progress=False
-    )
+    with cli.Run(f"row {args.row} ({change.name})", vars(args) | {"dropout": change.dropout}) as run:
+        _, history = train_modern_lenet5(
+            change, fit, passes=args.passes, test_data=val, lr=args.lr, progress=False
+        )
     run.report(history, args.json)
 
 

@@ -11,7 +11,9 @@ start), ``--seed`` (one run per seed), ``--json``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import sys
 import time
 
 from lenet_tutorial.data import validation_split  # noqa: F401 (the tools' one split)
@@ -48,11 +50,26 @@ def parser(doc: str, **defaults) -> argparse.ArgumentParser:
 
 
 class Run:
-    """Times one run; :meth:`report` prints it with its settings and validation history."""
+    """Times one run; :meth:`report` prints it with its settings and validation history.
+
+    The training goes inside ``with cli.Run(...) as run:``. With ``--json`` (``settings["json"]``)
+    standard output then carries the JSON lines and nothing else, so that ``--json >> file``
+    makes a results file: whatever the training prints (the engine's one-time compilation
+    notice, a progress line) goes to standard error."""
 
     def __init__(self, name: str, settings: dict):
         self.name, self.started = name, time.perf_counter()
         self.settings = {key: value for key, value in settings.items() if key != "json"}
+        self._quiet = (
+            contextlib.redirect_stdout(sys.stderr) if settings.get("json") else contextlib.nullcontext()
+        )
+
+    def __enter__(self) -> Run:
+        self._quiet.__enter__()
+        return self
+
+    def __exit__(self, *exception) -> None:
+        self._quiet.__exit__(*exception)
 
     def report(self, history, as_json: bool) -> dict:
         result = {

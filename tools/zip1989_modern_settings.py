@@ -25,10 +25,10 @@ def main() -> None:
     args = parser.parse_args()
     fit, val = cli.validation_split(*load_usps("train"), "usps")
     change = CHANGES[args.row - 1]
-    run = cli.Run(f"row {args.row} ({change.name})", vars(args))
-    _, history = train_change(
-        change, fit, test_data=val, lr=args.lr, schedule_factor=args.schedule_factor, progress=False
-    )
+    with cli.Run(f"row {args.row} ({change.name})", vars(args)) as run:
+        _, history = train_change(
+            change, fit, test_data=val, lr=args.lr, schedule_factor=args.schedule_factor, progress=False
+        )
     run.report(history, args.json)
 
 

@@ -47,10 +47,10 @@ def main() -> None:
     images, labels = load_usps("train")
     fit, val = cli.validation_split(prepare(images), labels, "usps")
     for seed in args.seed:
-        run = cli.Run(f"{name}, SN2.8", vars(args) | {"seed": seed})
-        _, history = train_as_in_1989(
-            network, fit, test_data=val, seed=seed, initialisation=args.init, **sn28
-        )
+        with cli.Run(f"{name}, SN2.8", vars(args) | {"seed": seed}) as run:
+            _, history = train_as_in_1989(
+                network, fit, test_data=val, seed=seed, initialisation=args.init, **sn28
+            )
         run.report(history, args.json)
 
 
