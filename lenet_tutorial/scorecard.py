@@ -74,6 +74,16 @@ def gap_in_standard_errors(ours: float, paper: float, n: int) -> float:
     return (ours - paper) / math.hypot(standard_error(paper, n), standard_error(ours, n))
 
 
+def seed_noise(a: list[float], b: list[float]) -> float:
+    """Twice the standard error of the difference of two means over seeds, ``a``'s and ``b``'s:
+    2 sqrt(s_a^2 / n_a + s_b^2 / n_b), with s the sample standard deviations. A setting whose
+    mean beats another's by less has not been shown better: another five seeds could reverse it.
+    """
+    if len(a) < 2 or len(b) < 2:
+        raise ValueError("a spread over seeds needs at least two seeds on each side")
+    return 2 * (statistics.variance(a) / len(a) + statistics.variance(b) / len(b)) ** 0.5
+
+
 @dataclass(frozen=True)
 class Entry:
     id: str

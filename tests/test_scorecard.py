@@ -146,6 +146,16 @@ def test_standard_error_of_one_percent_on_10000_digits_is_a_tenth_of_a_point():
     assert scorecard.standard_error(0.0, 100) == 0.0
 
 
+def test_seed_noise_is_twice_the_standard_error_of_a_difference_of_two_seed_means():
+    # five seeds with a standard deviation of 0.1 each side: SE of the difference sqrt(2 x 0.01 / 5)
+    a, b = [1.0, 1.1, 0.9, 1.0, 1.0], [2.0, 2.1, 1.9, 2.0, 2.0]
+    assert scorecard.seed_noise(a, b) == pytest.approx(2 * (2 * 0.005 / 5) ** 0.5)
+    assert scorecard.seed_noise(a, [3.0] * 5) == pytest.approx(2 * (0.005 / 5) ** 0.5)  # one side exact
+    assert scorecard.seed_noise(a, b) == scorecard.seed_noise(b, a)
+    with pytest.raises(ValueError, match="at least two seeds"):
+        scorecard.seed_noise([1.0], b)
+
+
 def test_gap_in_standard_errors_uses_both_measurements_uncertainty():
     # 1.13% against 0.95% on 10,000 digits: 0.18 points over sqrt(0.097^2 + 0.106^2) = 0.144
     assert scorecard.gap_in_standard_errors(1.13, 0.95, 10_000) == pytest.approx(1.25, abs=0.01)
