@@ -40,7 +40,7 @@ from lenet_tutorial.data import (
 from lenet_tutorial.engine import Engine
 from lenet_tutorial.recipes import TRAINED_BY_THE_ENGINE
 from lenet_tutorial.recipes.boosted_lenet4 import train_boosted_lenet4
-from lenet_tutorial.recipes.lenet1_mnist import train_lenet1_mnist
+from lenet_tutorial.recipes.lenet1_mnist import DESLANTED, train_lenet1_mnist
 from lenet_tutorial.recipes.lenet1_usps import train_lenet1_usps
 from lenet_tutorial.recipes.lenet4 import trained_lenet4
 from lenet_tutorial.recipes.lenet5 import J as LENET5_J
@@ -121,7 +121,7 @@ EXPERIMENTS = {
 INPUTS = {
     "zip1989": (load_usps, lambda images: images),  # USPS's 16x16 digits as stored
     "lenet1_usps": (load_usps, usps_to_lenet1),  # in LeNet-1's 28x28 field
-    "lenet1_mnist": (load_mnist, lambda images: usps_to_lenet1(mnist_to_16x16(images))),
+    "lenet1_mnist": (load_mnist, lambda images: usps_to_lenet1(mnist_to_16x16(images, deslanted=DESLANTED))),
     "lenet5_lush": (load_mnist, mnist_to_lush),  # Lush's scale: pixels x 0.01
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -216,3 +217,37 @@ def test_the_status_page_says_which_speed_targets_the_last_run_met():
     assert "| LeNet-5: the paper's 20 per-pattern passes (s) ≤ 150 | 309 | no |" in table
     assert "| LeNet-5: one step over its arithmetic bound ≤ 5 | 4 | yes |" in table
     assert "not measured" in "\n".join(report.targets_section({"models": {}}))
+
+
+FRACTIONS = {"": 0.0, "¼": 0.25, "½": 0.5, "¾": 0.75}
+
+
+def stated_seconds(line: str) -> tuple[float, float]:
+    """The range of seconds a chapter's ``**Run time:**`` line promises, from its first words:
+    "about N minutes" (N may end in ¼, ½ or ¾; "half a minute") means within a factor of 1.5 of
+    N minutes, "a few seconds" at most 20."""
+    if line.startswith("a few seconds"):
+        return 0.0, 20.0
+    about = re.match(r"about (half a|(\d*)([¼½¾]?)) minutes?\b", line)
+    assert about, f"a run time should start 'about N minutes' or 'a few seconds': {line!r}"
+    minutes = 0.5 if about[1] == "half a" else int(about[2] or 0) + FRACTIONS[about[3]]
+    return 60 * minutes / 1.5, 60 * minutes * 1.5
+
+
+def test_every_chapters_run_time_line_agrees_with_its_measured_time():
+    # The reader's promise at the top of each chapter against `bench.py --book` (2 threads, in
+    # reading order, from an empty cache of trained networks): re-measuring the book on a new
+    # machine shows which lines to update.
+    measured = json.loads((ROOT / "benchmarks" / "results" / "book.json").read_text())["chapters"]
+    for path in sorted((ROOT / "book" / "chapters").glob("*.ipynb")):
+        lines = [
+            line
+            for cell in json.loads(path.read_text())["cells"]
+            if cell["cell_type"] == "markdown"
+            for line in "".join(cell["source"]).splitlines()
+            if line.startswith("**Run time:**")
+        ]
+        assert len(lines) == 1, f"{path.name}: one **Run time:** line, near the top"
+        low, high = stated_seconds(lines[0].removeprefix("**Run time:**").strip())
+        seconds = measured[f"book/chapters/{path.name}"]["2_threads"]["seconds"]
+        assert low <= seconds <= high, f"{path.name}: {lines[0]!r}, but measured {seconds:.0f} s"

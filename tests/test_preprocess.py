@@ -12,6 +12,7 @@ from lenet_tutorial.data import (
     pad_centred,
     usps_to_lenet1,
 )
+from lenet_tutorial.data.normalise import slant
 
 
 def test_lenet5_input_is_32x32_with_background_minus_0_1_and_ink_1_175():
@@ -41,6 +42,15 @@ def test_16x16_mnist_is_in_minus1_to_1_like_usps_and_keeps_the_whole_digit():
     assert ink_rows.min() <= 1 and ink_rows.max() >= 14  # the 20-pixel stroke now spans the 16 rows
 
 
+def test_deslanted_16x16_mnist_stands_the_digit_upright_first():
+    images = torch.zeros(1, 28, 28, dtype=torch.uint8)
+    for row in range(4, 24):  # a stroke leaning right like italics: one pixel left per row down
+        images[0, row, 22 - row // 2 : 24 - row // 2] = 255
+    leaning, upright = mnist_to_16x16(images), mnist_to_16x16(images, deslanted=True)
+    assert upright.shape == (1, 16, 16) and upright.min() >= -1 and upright.max() <= 1
+    assert slant((leaning + 1) / 2).abs() > 0.3 > 0.05 > slant((upright + 1) / 2).abs()
+
+
 def test_lenet1_input_centres_the_16x16_digit_in_28x28():
     digit = torch.full((1, 16, 16), 0.5)
     x = usps_to_lenet1(digit)
@@ -55,6 +65,7 @@ def test_lenet1_input_centres_the_16x16_digit_in_28x28():
         (mnist_to_lenet5, torch.zeros(2, 32, 32, dtype=torch.uint8)),
         (mnist_to_lenet5, torch.zeros(28, 28, dtype=torch.uint8)),
         (mnist_to_28x28, torch.zeros(1, 28, 28)),  # floats, not MNIST bytes
+        (mnist_to_16x16, torch.zeros(1, 28, 28)),
         (usps_to_lenet1, torch.zeros(1, 28, 28)),
     ],
 )
