@@ -55,7 +55,7 @@ def test_a_settings_tools_json_output_is_its_results_and_nothing_else(capsys):
     for as_json in (True, False):
         with cli.Run("a run", {"seed": 3, "json": as_json}) as run:
             print("the engine compiled its loops in 25 s (once: they are cached for later runs)")
-        run.report(history, as_json)
+        run.report(history)
         out, err = capsys.readouterr()
         if as_json:
             record = json.loads(out)  # one JSON line, nothing else

@@ -47,7 +47,7 @@ def main() -> None:
     for seed in args.seed:
         with cli.Run("LeNet-1, 16x16 MNIST", vars(args) | {"seed": seed}) as run:
             _, history = train_lenet1_mnist(fit, test_data=val, seed=seed, schedule=args.schedule, **sn28)
-        run.report(history, args.json)
+        run.report(history)
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ def main() -> None:
                 seed=seed,
                 network=READINGS[args.reading],
             )
-        run.report(history, args.json)
+        run.report(history)
 
 
 if __name__ == "__main__":

@@ -98,7 +98,7 @@ def main() -> None:
         else:
             every = args.curvature_every or None
             _, history = train_lenet5(fit, initialisation=args.init, curvature_every=every, **shared)
-    run.report(history, args.json)
+    run.report(history)
 
 
 if __name__ == "__main__":

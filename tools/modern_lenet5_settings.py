@@ -31,7 +31,7 @@ def main() -> None:
         _, history = train_modern_lenet5(
             change, fit, passes=args.passes, test_data=val, lr=args.lr, progress=False
         )
-    run.report(history, args.json)
+    run.report(history)
 
 
 if __name__ == "__main__":

@@ -50,9 +50,10 @@ def parser(doc: str, **defaults) -> argparse.ArgumentParser:
 
 
 class Run:
-    """Times one run; :meth:`report` prints it with its settings and validation history.
+    """Times one run; :meth:`report` prints it with its settings and validation history, as
+    one JSON line with ``--json`` (``settings["json"]``).
 
-    The training goes inside ``with cli.Run(...) as run:``. With ``--json`` (``settings["json"]``)
+    The training goes inside ``with cli.Run(...) as run:``. With ``--json``
     standard output then carries the JSON lines and nothing else, so that ``--json >> file``
     makes a results file: whatever the training prints (the engine's one-time compilation
     notice, a progress line) goes to standard error."""
@@ -60,9 +61,8 @@ class Run:
     def __init__(self, name: str, settings: dict):
         self.name, self.started = name, time.perf_counter()
         self.settings = {key: value for key, value in settings.items() if key != "json"}
-        self._quiet = (
-            contextlib.redirect_stdout(sys.stderr) if settings.get("json") else contextlib.nullcontext()
-        )
+        self.as_json = bool(settings.get("json"))
+        self._quiet = contextlib.redirect_stdout(sys.stderr) if self.as_json else contextlib.nullcontext()
 
     def __enter__(self) -> Run:
         self._quiet.__enter__()
@@ -71,14 +71,14 @@ class Run:
     def __exit__(self, *exception) -> None:
         self._quiet.__exit__(*exception)
 
-    def report(self, history, as_json: bool) -> dict:
+    def report(self, history) -> dict:
         result = {
             "run": self.name,
             "settings": self.settings,
             "seconds": round(time.perf_counter() - self.started, 1),
             "history": history.rows,
         }
-        if as_json:
+        if self.as_json:
             print(json.dumps(result))
         else:
             shown = ", ".join(

@@ -29,7 +29,7 @@ def main() -> None:
         _, history = train_change(
             change, fit, test_data=val, lr=args.lr, schedule_factor=args.schedule_factor, progress=False
         )
-    run.report(history, args.json)
+    run.report(history)
 
 
 if __name__ == "__main__":

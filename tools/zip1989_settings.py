@@ -51,7 +51,7 @@ def main() -> None:
             _, history = train_as_in_1989(
                 network, fit, test_data=val, seed=seed, initialisation=args.init, **sn28
             )
-        run.report(history, args.json)
+        run.report(history)
 
 
 if __name__ == "__main__":

@@ -32,10 +32,14 @@ def _check_images(images: torch.Tensor, size: int | None = None) -> None:
         raise ValueError(f"expected {size}x{size} images, got {tuple(images.shape[1:])}")
 
 
-def grey_levels(images: torch.Tensor, background: float, foreground: float) -> torch.Tensor:
-    """Map MNIST's uint8 ink (0 = paper, 255 = full ink) linearly onto [background, foreground]."""
+def _check_pixels(images: torch.Tensor) -> None:
     if images.dtype != torch.uint8:
         raise ValueError(f"expected MNIST's uint8 pixels, got {images.dtype}")
+
+
+def grey_levels(images: torch.Tensor, background: float, foreground: float) -> torch.Tensor:
+    """Map MNIST's uint8 ink (0 = paper, 255 = full ink) linearly onto [background, foreground]."""
+    _check_pixels(images)
     return background + images.float() * ((foreground - background) / 255.0)
 
 
@@ -88,8 +92,7 @@ def mnist_to_16x16(images: torch.Tensor, *, deslanted: bool = False) -> torch.Te
     validation in the chapter *MNIST*.
     """
     _check_images(images, 28)
-    if images.dtype != torch.uint8:
-        raise ValueError(f"expected MNIST's uint8 pixels, got {images.dtype}")
+    _check_pixels(images)
     ink = images.float() / 255.0
     if deslanted:
         ink = deslant(ink).clamp(0, 1)
