@@ -77,3 +77,39 @@ def test_wrong_shape_or_type_is_a_clear_error(function, images):
 def test_cannot_centre_a_large_image_in_a_small_field():
     with pytest.raises(ValueError, match="cannot centre"):
         pad_centred(torch.zeros(1, 30, 30), 28, 0.0)
+
+
+_INPUT_DIGEST = """
+import hashlib, sys, torch
+torch.set_num_threads(int(sys.argv[1]))
+from lenet_tutorial.data import load_mnist, mnist_to_16x16
+images = load_mnist("train")[0][:2000]
+for deslanted in (False, True):
+    print(hashlib.sha256(mnist_to_16x16(images, deslanted=deslanted).numpy().tobytes()).hexdigest())
+"""
+
+
+def test_16x16_mnist_is_the_same_bits_under_pytorchs_avx2_and_avx512_kernels(data_dir):
+    """The chapter *MNIST* trains LeNet-1 on the engine, whose numbers are the same on every
+    machine; its inputs are resampled by PyTorch (moments, grid_sample), whose vectorised
+    kernels could round differently from processor to processor. They do not, between the two
+    kinds x86-64 processors have (AVX2, AVX-512), on one thread or two: so the chapter's
+    numbers hold on both. (PyTorch's generic kernels, ATEN_CPU_CAPABILITY=default, round
+    some pixels differently in the last bit: a processor without AVX2 would train on other
+    inputs.)"""
+    import os
+    import subprocess
+    import sys
+
+    def digests(capability: str, threads: int) -> list[str]:
+        env = dict(os.environ, ATEN_CPU_CAPABILITY=capability, LENET_TUTORIAL_DATA=str(data_dir))
+        done = subprocess.run(
+            [sys.executable, "-c", _INPUT_DIGEST, str(threads)], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()
+
+    reference = digests("avx512", 1)
+    assert len(reference) == 2 and reference[0] != reference[1]
+    assert digests("avx2", 1) == reference
+    assert digests("avx2", 2) == reference
