@@ -141,19 +141,6 @@ ENGINE_CRITERIA = {
 }
 assert set(ENGINE_CRITERIA) == TRAINED_BY_THE_ENGINE
 ENGINE = "the engine (the same on every machine)"
-# ... given the same inputs: these experiments' digits are resampled by PyTorch (moments and
-# grid_sample), whose AVX2 and AVX-512 kernels give the same bits (tests/test_preprocess.py),
-# and whose generic ones do not
-RESAMPLED_BY_PYTORCH = {"lenet1_mnist"}
-
-
-def kernels_of(experiment: str, capability: str) -> str:
-    """What a seed's numbers depend on, recorded beside them."""
-    if experiment not in TRAINED_BY_THE_ENGINE:
-        return capability
-    if experiment in RESAMPLED_BY_PYTORCH:
-        return f"the engine, on digits resampled by PyTorch's {capability} kernels (the same bits with AVX2 or AVX-512)"
-    return ENGINE
 
 
 def errors_of(experiment: str, model, train, test):
@@ -219,7 +206,8 @@ def run(args) -> dict:
         "std": round(statistics.stdev(values), 2) if len(values) > 1 else None,
         # every seed in this run, on this machine
         "kernels_by_seed": {
-            seed: kernels_of(args.experiment, machine["torch_cpu_capability"]) for seed in errors
+            seed: ENGINE if args.experiment in TRAINED_BY_THE_ENGINE else machine["torch_cpu_capability"]
+            for seed in errors
         },
         "provenance": {
             "started": started,

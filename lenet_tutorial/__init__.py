@@ -43,4 +43,11 @@ Each module holds one idea.
 - ``python -m lenet_tutorial`` - the scorecard and the engine's digests on the command line
 """
 
+import os
+
+# numba's straight-line vectoriser is off by default; it makes the engine's loops several times
+# faster. numba reads the setting when it is first imported, and caches what it compiles
+# without recording it: so it is set here, before any module of the package can import numba.
+os.environ.setdefault("NUMBA_SLP_VECTORIZE", "1")
+
 __version__ = "0.1.0"

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .data.affine import check_square_images, warp
-from .engine.warp import warp as exact_warp
+from .data.affine import check_square_images, exact_warp, warp
 
 
 @dataclass(frozen=True)
@@ -110,7 +109,7 @@ def engine_distorter(
 ) -> Callable[[np.ndarray, torch.Generator], np.ndarray]:
     """:func:`distorter` for the engine's training (:func:`lenet_tutorial.engine.training.train`):
     the images flattened as the engine stores them, the same bits on every machine
-    (:func:`exact_affine_matrices`, :func:`lenet_tutorial.engine.warp.warp`)."""
+    (:func:`exact_affine_matrices`, :func:`lenet_tutorial.data.affine.exact_warp`)."""
 
     def transform(images: np.ndarray, generator: torch.Generator) -> np.ndarray:
         size = math.isqrt(images.shape[1])

@@ -453,8 +453,7 @@ def expected_spread(id: str, value: float | None = None) -> Spread:
     starts from the same weights and order and drifts apart only through rounding, so it stays
     closer than that. Counts of units, connections and parameters depend on no rounding, and
     the results of an experiment trained by the engine (``recipes.TRAINED_BY_THE_ENGINE``) are
-    the same on every machine: their band is 0. (LeNet-1 on 16x16 MNIST given its inputs, which
-    PyTorch resamples to the same bits on every processor with AVX2 or AVX-512.)
+    the same on every machine: their band is 0.
     """
     entry = reported(id)
     experiment, metric = id.split(".", 1)

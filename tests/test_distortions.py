@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 
+from lenet_tutorial.data.affine import exact_warp
 from lenet_tutorial.data.affine import warp as grid_sample_warp
 from lenet_tutorial.distortions import (
     DistortionStrength,
@@ -19,7 +20,6 @@ from lenet_tutorial.distortions import (
 from lenet_tutorial.engine import Engine
 from lenet_tutorial.engine.training import Estimate
 from lenet_tutorial.engine.training import train as engine_train
-from lenet_tutorial.engine.warp import warp as exact_warp
 from lenet_tutorial.models import LeNet5
 from lenet_tutorial.train import train
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 import torch
 
+from lenet_tutorial.data.affine import warp as grid_sample_warp
 from lenet_tutorial.data.normalise import (
+    DUST,
     bounding_boxes,
     centre_of_mass,
     deslant,
@@ -61,3 +63,35 @@ def test_images_without_ink_or_of_the_wrong_type_are_refused():
         recentre(torch.zeros(2, 28, 28))
     with pytest.raises(ValueError, match="float"):
         deslant(torch.zeros(2, 28, 28, dtype=torch.uint8))
+
+
+def test_the_box_ignores_rounding_residue_far_from_the_ink():
+    small = blob(3, 5)
+    dusty = small.clone()
+    dusty[0, 20, 25] = 1e-12  # what a resampling can leave where there is no ink
+    assert DUST > 1e-12
+    assert torch.equal(size_normalise(dusty, box=20)[0, :20, :20], size_normalise(small, box=20)[0, :20, :20])
+    faint = small.clone()
+    faint[0, 20, 25] = 1 / 255  # MNIST's faintest grey is ink
+    assert (
+        bounding_boxes(size_normalise(faint, box=20), threshold=DUST)[0].tolist()
+        != bounding_boxes(size_normalise(small, box=20), threshold=DUST)[0].tolist()
+    )
+
+
+def test_the_resampling_is_grid_samples_to_float32s_rounding_on_real_digits(data_dir):
+    """Same bilinear convention as PyTorch's grid_sample; computed in double precision by the
+    engine's loops, so the two differ by float32 rounding only."""
+    from lenet_tutorial.data import load_mnist
+
+    ink = load_mnist("test")[0][:200].float() / 255
+    alpha = slant(ink).double()
+    theta = torch.zeros(len(ink), 2, 3, dtype=torch.float64)
+    theta[:, 0, 0] = theta[:, 1, 1] = 1
+    theta[:, 0, 1] = alpha
+    centre_row = 2 * (centre_of_mass(ink)[:, 0].double() - 13.5) / 28
+    theta[:, 0, 2] = -alpha * centre_row
+    expected = grid_sample_warp(ink.double().unsqueeze(1), theta, background=0.0).squeeze(1)
+    assert (deslant(ink).double() - expected).abs().max().item() < 1e-5
+    for moved in (recentre(ink), size_normalise(ink, box=16)):
+        assert moved.dtype == torch.float32 and moved.shape == ink.shape

@@ -11,8 +11,7 @@ chapter "MNIST" tabulates the runs. About a minute a run on one core::
         [--schedule constant|1998] [--no-deslanted] [--passes P] [--train N] [--seed S [S ...]] [--json]
 
 The digits are deslanted before they are reduced to 16x16, the recipe's reading of the paper's
-"16x16"; ``--no-deslanted`` reduces them as published (recorded as ``settings.deslanted``;
-the runs made before the option existed read them as published and lack the key).
+"16x16"; ``--no-deslanted`` reduces them as published (recorded as ``settings.deslanted``).
 ``--mu``, ``--epsilon`` and ``--gamma`` are in SN2.8's units (its criterion is 1/2 the
 squared error). One run per seed: the seed draws the initial weights and the order.
 """

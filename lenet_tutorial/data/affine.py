@@ -1,17 +1,36 @@
-"""Moving digits through affine maps, many at once: the resampling behind MNIST's deslanting
-(:mod:`lenet_tutorial.data.normalise`) and the 1998 distortions (:mod:`lenet_tutorial.distortions`).
+"""Moving digits through affine maps, many at once, two ways.
 
 A ``[2, 3]`` matrix per image maps each output pixel's coordinates (in ``[-1, 1]``, pixel
-centres) to the input point it reads, bilinearly; all images go through ``grid_sample`` in a
-few batched calls, with no per-image Python work.
+centres) to the input point it reads, bilinearly; what falls outside the image is the
+background.
+
+- :func:`warp`: PyTorch's ``grid_sample``, in a few batched calls, on any device: the 1998
+  distortions of the chapters trained by PyTorch (:mod:`lenet_tutorial.distortions`) and the
+  robustness tests (:mod:`lenet_tutorial.robustness`). Its vectorised arithmetic may round
+  differently from one processor to another.
+- :func:`exact_warp`: the same resampling as plain compiled loops in double precision, each
+  output pixel from its four neighbours in one written order, rounded once to the images'
+  type at the end: additions, multiplications and a ``floor``, which IEEE 754 rounds the same
+  way everywhere. What the engine trains on is resampled this way (the distortions of its
+  chapters, MNIST's deslanting and size normalisation in :mod:`~lenet_tutorial.data.normalise`),
+  so that a network trained one pattern at a time does not inherit a processor's rounding.
 """
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import torch
 import torch.nn.functional as F
+from numba import njit
 
 WARP_CHUNK = 1024
+
+# numba's options for these loops and all the engine's: compiled once and cached; no check for
+# division by zero, which would block vectorisation; and no fast-math, so that nothing is
+# reassociated or fused into a multiply-add
+EXACT = {"cache": True, "error_model": "numpy", "nogil": True}
 
 
 def check_square_images(images: torch.Tensor) -> None:
@@ -51,3 +70,57 @@ def warp(images: torch.Tensor, theta: torch.Tensor, background: float) -> torch.
         shifted = images[chunk] - background
         out[chunk] = F.grid_sample(shifted, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
     return out.add_(background)  # in place: a whole training set's copy fewer at once
+
+
+@njit(**EXACT)
+def warp_kernel(images, size, theta, background, out):
+    """``out[n]``: image ``n`` (``size`` x ``size``, flattened) read through ``theta[n]`` (2 x 3,
+    output -> input coordinates in [-1, 1] units, pixel centres), bilinearly."""
+    for n in range(images.shape[0]):
+        src = images[n]
+        dst = out[n]
+        t = theta[n]
+        for i in range(size):
+            cy = (2.0 * i + 1.0) / size - 1.0  # the output pixel's centre
+            for j in range(size):
+                cx = (2.0 * j + 1.0) / size - 1.0
+                gx = t[0, 0] * cx + t[0, 1] * cy + t[0, 2]
+                gy = t[1, 0] * cx + t[1, 1] * cy + t[1, 2]
+                ix = ((gx + 1.0) * size - 1.0) / 2.0  # in pixels of the input
+                iy = ((gy + 1.0) * size - 1.0) / 2.0
+                x0 = math.floor(ix)
+                y0 = math.floor(iy)
+                fx = ix - x0
+                fy = iy - y0
+                x0 = int(x0)
+                y0 = int(y0)
+                total = 0.0  # the four neighbours, less the background (outside: 0)
+                for dy in range(2):
+                    yy = y0 + dy
+                    wy = fy if dy else 1.0 - fy
+                    if yy < 0 or yy >= size:
+                        continue
+                    for dx in range(2):
+                        xx = x0 + dx
+                        wx = fx if dx else 1.0 - fx
+                        if 0 <= xx < size:
+                            total += (wx * wy) * (src[yy * size + xx] - background)
+                dst[i * size + j] = total + background
+
+
+def exact_warp(images: np.ndarray, theta: np.ndarray, background: float) -> np.ndarray:
+    """Resample each row of ``images`` (``[N, H*W]`` square one-channel images, as the engine
+    stores them) through its ``[2, 3]`` matrix of ``theta`` (``[N, 2, 3]``); a new array of the
+    images' type."""
+    images = np.ascontiguousarray(images)
+    if images.ndim != 2:
+        raise ValueError(f"expected flattened images [N, H*W], got shape {images.shape}")
+    size = math.isqrt(images.shape[1])
+    if size * size != images.shape[1]:
+        raise ValueError(f"expected square images, got {images.shape[1]} pixels each")
+    theta = np.ascontiguousarray(theta, dtype=np.float64)
+    if theta.shape != (len(images), 2, 3):
+        raise ValueError(f"expected one [2, 3] matrix per image, got shape {theta.shape}")
+    out = np.empty_like(images)
+    warp_kernel(images, size, theta, float(background), out)
+    return out

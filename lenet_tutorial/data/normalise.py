@@ -10,13 +10,28 @@ Some of the 1998 paper's classifiers also read **deslanted** digits: each digit 
 horizontally so that its principal axis is vertical, computed from second moments of the
 ink. All functions take ink images ``[N, H, W]`` (0 = paper, larger = more ink), work on
 the whole batch at once, and keep the ink's total roughly unchanged (bilinear resampling).
+
+The chapter *MNIST* trains LeNet-1 on digits made by these functions, with the engine,
+whose numbers are the same on every machine; so these compute the same bits everywhere
+too. The moments are sums written as loops in double precision, in one order (a vectorised
+sum's order, and so its last bit, depends on the processor's vector width), and the
+resampling is :func:`~lenet_tutorial.data.affine.exact_warp`, not ``grid_sample``, whose
+generic and vectorised kernels round some pixels differently.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import torch
+from numba import njit
 
-from .affine import warp
+from .affine import EXACT, exact_warp
+
+# Less ink than this is rounding residue, not a stroke: where a resampled digit has no ink, a
+# bilinear weight that should be 0 can come out as 1e-21 or 1e-12 (it depends on the arithmetic),
+# and a bounding box that counted such a pixel would grow by a row or a column. MNIST's own
+# faintest grey is 1/255.
+DUST = 1e-6
 
 
 def _check(images: torch.Tensor) -> None:
@@ -26,56 +41,94 @@ def _check(images: torch.Tensor) -> None:
         raise ValueError("every image needs some ink (a positive pixel) to be normalised")
 
 
+@njit(**EXACT)
+def moments_kernel(images, size, out):
+    """``out[n]``: image ``n``'s centre of mass (row, column) and its second moments about it,
+    ``mu11 = sum I dx dy`` and ``mu02 = sum I dy dy``, each sum over the pixels in row order."""
+    for n in range(images.shape[0]):
+        image = images[n]
+        mass = 0.0
+        rows = 0.0
+        cols = 0.0
+        for i in range(size):
+            for j in range(size):
+                ink = np.float64(image[i * size + j])
+                mass += ink
+                rows += i * ink
+                cols += j * ink
+        row = rows / mass
+        col = cols / mass
+        mu11 = 0.0
+        mu02 = 0.0
+        for i in range(size):
+            dy = i - row
+            for j in range(size):
+                ink = np.float64(image[i * size + j])
+                mu11 += ink * (j - col) * dy
+                mu02 += ink * dy * dy
+        out[n, 0] = row
+        out[n, 1] = col
+        out[n, 2] = mu11
+        out[n, 3] = mu02
+
+
+def _moments(images: torch.Tensor) -> np.ndarray:
+    """``[N, 4]`` float64: row and column of the centre of mass, mu11, mu02."""
+    _check(images)
+    flat = np.ascontiguousarray(images.reshape(len(images), -1).numpy())
+    out = np.empty((len(images), 4))
+    moments_kernel(flat, images.shape[-1], out)
+    return out
+
+
+def _warp(images: torch.Tensor, theta: np.ndarray) -> torch.Tensor:
+    """Each image read through its ``[2, 3]`` matrix (output -> input, [-1, 1] units); paper outside."""
+    flat = images.reshape(len(images), -1).numpy()
+    return torch.from_numpy(exact_warp(flat, theta, background=0.0)).reshape(images.shape)
+
+
+def _identity(n: int) -> np.ndarray:
+    theta = np.zeros((n, 2, 3))
+    theta[:, 0, 0] = theta[:, 1, 1] = 1.0
+    return theta
+
+
+def _pixels_to_unit(pixels, size: int):
+    """A displacement in pixels, in the resampling's [-1, 1] units."""
+    return 2 * pixels / size
+
+
 def centre_of_mass(images: torch.Tensor) -> torch.Tensor:
     """``[N, 2]``: the ink-weighted mean (row, column) of each image, in pixels."""
-    _check(images)
-    size = images.shape[-1]
-    coordinates = torch.arange(size, dtype=images.dtype)
-    mass = images.sum((1, 2))
-    rows = (images.sum(2) * coordinates).sum(1) / mass
-    cols = (images.sum(1) * coordinates).sum(1) / mass
-    return torch.stack([rows, cols], 1)
-
-
-def _pixels_to_unit(pixels: torch.Tensor, size: int) -> torch.Tensor:
-    """A displacement in pixels, in ``grid_sample``'s [-1, 1] units."""
-    return 2 * pixels / size
+    return torch.from_numpy(_moments(images)[:, :2]).to(images.dtype)
 
 
 def recentre(images: torch.Tensor) -> torch.Tensor:
     """Translate each image so that its centre of mass is the middle of the field."""
-    _check(images)
     size = images.shape[-1]
-    offset = _pixels_to_unit(centre_of_mass(images) - (size - 1) / 2, size)  # [N, 2] rows, cols
-    theta = torch.zeros(len(images), 2, 3, dtype=images.dtype)
-    theta[:, 0, 0] = theta[:, 1, 1] = 1
+    offset = _pixels_to_unit(_moments(images)[:, :2] - (size - 1) / 2, size)  # [N, 2] rows, cols
+    theta = _identity(len(images))
     theta[:, 0, 2], theta[:, 1, 2] = offset[:, 1], offset[:, 0]  # output -> input: add the offset
-    return warp(images.unsqueeze(1), theta, background=0.0).squeeze(1)
+    return _warp(images, theta)
 
 
 def slant(images: torch.Tensor) -> torch.Tensor:
     """``[N]``: horizontal shift of the ink per row downwards, from second moments (mu11 / mu02)."""
-    _check(images)
-    size = images.shape[-1]
-    coordinates = torch.arange(size, dtype=images.dtype)
-    centre = centre_of_mass(images)
-    dy = coordinates.view(1, size, 1) - centre[:, 0].view(-1, 1, 1)
-    dx = coordinates.view(1, 1, size) - centre[:, 1].view(-1, 1, 1)
-    return (images * dx * dy).sum((1, 2)) / (images * dy * dy).sum((1, 2))
+    moments = _moments(images)
+    return torch.from_numpy(moments[:, 2] / moments[:, 3]).to(images.dtype)
 
 
 def deslant(images: torch.Tensor) -> torch.Tensor:
     """Shear each image horizontally about its centre of mass so that its slant is 0."""
-    _check(images)
     size = images.shape[-1]
-    alpha = slant(images)
-    centre_row = _pixels_to_unit(centre_of_mass(images)[:, 0] - (size - 1) / 2, size)
+    moments = _moments(images)
+    alpha = moments[:, 2] / moments[:, 3]
+    centre_row = _pixels_to_unit(moments[:, 0] - (size - 1) / 2, size)
     # output (x, y) reads input (x + alpha (y - y_c), y): the ink leaning by alpha comes upright
-    theta = torch.zeros(len(images), 2, 3, dtype=images.dtype)
-    theta[:, 0, 0] = theta[:, 1, 1] = 1
+    theta = _identity(len(images))
     theta[:, 0, 1] = alpha
     theta[:, 0, 2] = -alpha * centre_row
-    return warp(images.unsqueeze(1), theta, background=0.0).squeeze(1)
+    return _warp(images, theta)
 
 
 def bounding_boxes(images: torch.Tensor, threshold: float = 0.0) -> torch.Tensor:
@@ -96,16 +149,15 @@ def bounding_boxes(images: torch.Tensor, threshold: float = 0.0) -> torch.Tensor
 
 
 def size_normalise(images: torch.Tensor, box: int = 20) -> torch.Tensor:
-    """Scale each digit, aspect ratio kept, so that its bounding box's longer side is ``box``
-    pixels, and put the box's centre in the middle of the field."""
-    _check(images)
+    """Scale each digit, aspect ratio kept, so that its bounding box (of the ink above
+    :data:`DUST`) has ``box`` pixels on its longer side, and put the box's centre in the
+    middle of the field."""
     size = images.shape[-1]
-    top, bottom, left, right = bounding_boxes(images).to(images.dtype).unbind(1)
-    height, width = bottom - top + 1, right - left + 1
-    scale = box / torch.maximum(height, width)  # > 1 enlarges
+    top, bottom, left, right = bounding_boxes(images, threshold=DUST).double().numpy().T
+    scale = box / np.maximum(bottom - top + 1, right - left + 1)  # > 1 enlarges
     middle = (size - 1) / 2
-    theta = torch.zeros(len(images), 2, 3, dtype=images.dtype)
+    theta = _identity(len(images))
     theta[:, 0, 0] = theta[:, 1, 1] = 1 / scale
     theta[:, 0, 2] = _pixels_to_unit((left + right) / 2 - middle, size)
     theta[:, 1, 2] = _pixels_to_unit((top + bottom) / 2 - middle, size)
-    return warp(images.unsqueeze(1), theta, background=0.0).squeeze(1)
+    return _warp(images, theta)

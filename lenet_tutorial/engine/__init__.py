@@ -11,8 +11,6 @@ core's vector rate. This package is that step written as loops and compiled by n
   criteria, and whole passes: per-pattern SDLM updates (or summed mini-batches), the 1998
   curvature estimate and SN2.8's running average, evaluation;
 - :mod:`~lenet_tutorial.engine.elementary` computes exp, tanh and log from arithmetic alone;
-- :mod:`~lenet_tutorial.engine.warp` resamples digits through affine maps (the 1998
-  distortions), for the chapters that train on them;
 - :mod:`~lenet_tutorial.engine.engine` is the Python side: checks, buffers, results.
 
 One thread, no BLAS, no fast-math (no reassociation, no fused multiply-add contraction),
@@ -24,13 +22,9 @@ ones, compiled for this processor and for a generic one.
 
 from __future__ import annotations
 
-import os
-
-# numba's straight-line vectoriser is off by default; it makes the layers' loops several times
-# faster. numba reads the setting when it is first imported, so set it here, before.
-os.environ.setdefault("NUMBA_SLP_VECTORIZE", "1")
-
-from .engine import Engine  # noqa: E402
-from .network import Network, UnsupportedLayer  # noqa: E402
+# (numba's vectoriser is switched on by the package, lenet_tutorial/__init__.py, before any import
+# of numba.)
+from .engine import Engine
+from .network import Network, UnsupportedLayer
 
 __all__ = ["Engine", "Network", "UnsupportedLayer"]

@@ -5,7 +5,7 @@ digits, then trained on the first 2,000 (USPS for the 1989 network and LeNet-1, 
 LeNet-4 and LeNet-5) one pattern at a time, in the data set's order; the SN2.8 variant of the
 1989 network updates its curvature at every pattern instead, and LeNet-5's distorted variant
 trains on the distortions chapter's random affine distortions of those digits (drawn from
-seed 0, resampled by :mod:`lenet_tutorial.engine.warp`). The SHA-256 of the float32
+seed 0, resampled by :func:`lenet_tutorial.data.affine.exact_warp`). The SHA-256 of the float32
 weights is the digest. If any operation rounded differently on some machine, a digest would
 differ: ``python -m lenet_tutorial engine-digests`` prints them, and a test compares them with
 :data:`BOOK`, compiled for the test machine's processor and for a generic x86-64 one.

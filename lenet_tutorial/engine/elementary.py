@@ -27,6 +27,8 @@ import math
 import numpy as np
 from numba import njit
 
+from ..data.affine import EXACT
+
 LN2_HI = 6.93147180369123816490e-01  # ln 2 rounded to 32 bits: k * LN2_HI is exact for |k| < 2**20
 LN2_LO = 1.90821492927058770002e-10  # ln 2 - LN2_HI
 INV_LN2 = 1.44269504088896338700e00
@@ -38,7 +40,7 @@ ONE_BITS = 1023 << 52  # the bits of 1.0 = 2**0
 EXP_MAX = 709.0  # above: exp overflows double precision (the networks never get near)
 EXP_MIN = -745.0  # below: exp underflows to 0
 
-JIT = {"cache": True, "error_model": "numpy", "nogil": True}
+JIT = EXACT  # how every loop of the engine is compiled (see there)
 # small helpers are inlined where they are called, so that the loops around them vectorise
 INLINE = {**JIT, "inline": "always"}
 

@@ -8,7 +8,8 @@
 
   // Bilinear resampling through an affine map from output to input coordinates, in [-1, 1]
   // units with pixel centres at (2k + 1) / size - 1, zero outside the image: PyTorch's
-  // grid_sample(align_corners=False, padding_mode="zeros") of the package's warp.
+  // the convention of PyTorch's grid_sample(align_corners=False, padding_mode="zeros"), computed
+  // as the package computes it (lenet_tutorial/engine/warp.py).
   function warp(ink, size, t) {
     var out = new Float64Array(size * size);
     for (var i = 0; i < size; i++) {
@@ -38,11 +39,14 @@
     return false;
   }
 
+  // Less ink than this is rounding residue, not a stroke (the package's DUST).
+  var DUST = 1e-6;
+
   function boundingBox(ink, size) {
     var top = size, bottom = -1, left = size, right = -1;
     for (var i = 0; i < size; i++) {
       for (var j = 0; j < size; j++) {
-        if (ink[i * size + j] > 0) {
+        if (ink[i * size + j] > DUST) {
           top = Math.min(top, i); bottom = Math.max(bottom, i);
           left = Math.min(left, j); right = Math.max(right, j);
         }
