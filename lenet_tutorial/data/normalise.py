@@ -75,16 +75,21 @@ def moments_kernel(images, size, out):
 def _moments(images: torch.Tensor) -> np.ndarray:
     """``[N, 4]`` float64: row and column of the centre of mass, mu11, mu02."""
     _check(images)
-    flat = np.ascontiguousarray(images.reshape(len(images), -1).numpy())
+    flat = np.ascontiguousarray(_pixels(images))
     out = np.empty((len(images), 4))
     moments_kernel(flat, images.shape[-1], out)
     return out
 
 
+def _pixels(images: torch.Tensor) -> np.ndarray:
+    """``[N, H*W]``: the images' pixels for the compiled loops, wherever the tensor lives."""
+    return images.detach().cpu().reshape(len(images), -1).numpy()
+
+
 def _warp(images: torch.Tensor, theta: np.ndarray) -> torch.Tensor:
     """Each image read through its ``[2, 3]`` matrix (output -> input, [-1, 1] units); paper outside."""
-    flat = images.reshape(len(images), -1).numpy()
-    return torch.from_numpy(exact_warp(flat, theta, background=0.0)).reshape(images.shape)
+    warped = torch.from_numpy(exact_warp(_pixels(images), theta, background=0.0))
+    return warped.reshape(images.shape).to(images.device)
 
 
 def _identity(n: int) -> np.ndarray:
@@ -100,7 +105,7 @@ def _pixels_to_unit(pixels, size: int):
 
 def centre_of_mass(images: torch.Tensor) -> torch.Tensor:
     """``[N, 2]``: the ink-weighted mean (row, column) of each image, in pixels."""
-    return torch.from_numpy(_moments(images)[:, :2]).to(images.dtype)
+    return torch.from_numpy(_moments(images)[:, :2]).to(images.device, images.dtype)
 
 
 def recentre(images: torch.Tensor) -> torch.Tensor:
@@ -115,7 +120,7 @@ def recentre(images: torch.Tensor) -> torch.Tensor:
 def slant(images: torch.Tensor) -> torch.Tensor:
     """``[N]``: horizontal shift of the ink per row downwards, from second moments (mu11 / mu02)."""
     moments = _moments(images)
-    return torch.from_numpy(moments[:, 2] / moments[:, 3]).to(images.dtype)
+    return torch.from_numpy(moments[:, 2] / moments[:, 3]).to(images.device, images.dtype)
 
 
 def deslant(images: torch.Tensor) -> torch.Tensor:
@@ -153,7 +158,7 @@ def size_normalise(images: torch.Tensor, box: int = 20) -> torch.Tensor:
     :data:`DUST`) has ``box`` pixels on its longer side, and put the box's centre in the
     middle of the field."""
     size = images.shape[-1]
-    top, bottom, left, right = bounding_boxes(images, threshold=DUST).double().numpy().T
+    top, bottom, left, right = bounding_boxes(images, threshold=DUST).double().cpu().numpy().T
     scale = box / np.maximum(bottom - top + 1, right - left + 1)  # > 1 enlarges
     middle = (size - 1) / 2
     theta = _identity(len(images))
