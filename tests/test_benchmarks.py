@@ -202,21 +202,64 @@ def test_a_lenet5_step_is_counted_as_its_connections_forward_and_backward_and_it
     assert bench.lenet5_step_flops() == expected  # about 1.9 million floating-point operations
 
 
-def test_the_status_page_says_which_speed_targets_the_last_run_met():
+def test_the_status_page_sets_the_speed_targets_beside_each_processors_last_run():
     report = load("report")
-    speed = {
-        "models": {
-            name: {"1": {"speedup": 20.0 if name != "lenet4" else 12.5}} for name in report.MODEL_NAMES
-        },
-        "lenet5_paper_schedule_s": 309.0,
-        "lenet5_step_over_bound": 4.0,
-    }
-    table = "\n".join(report.targets_section(speed))
-    assert "| LeNet-4: per-pattern step, engine over the naive pipeline ≥ 15 | 12.5 | no |" in table
-    assert "| LeNet-5: per-pattern step, engine over the naive pipeline ≥ 15 | 20 | yes |" in table
-    assert "| LeNet-5: the paper's 20 per-pattern passes (s) ≤ 150 | 309 | no |" in table
-    assert "| LeNet-5: one step over its arithmetic bound ≤ 5 | 4 | yes |" in table
-    assert "not measured" in "\n".join(report.targets_section({"models": {}}))
+
+    def run(cpu_id, started, lenet4, schedule, over_bound):
+        machine = {"processor": "x86_64 test", "cpu_id": cpu_id}
+        return {
+            "provenance": {"started": started, "machine": machine},
+            "models": {
+                name: {"1": {"speedup": lenet4 if name == "lenet4" else 20.0}} for name in report.MODEL_NAMES
+            },
+            "lenet5_paper_schedule_s": schedule,
+            "lenet5_step_over_bound": over_bound,
+        }
+
+    runs = [
+        run("Vendor 6 1 1", "2026-01-02T00:00:00Z", 12.5, 309.0, 4.0),
+        run("Other 25 1 1", "2026-01-03T00:00:00Z", 16.0, 140.0, 7.0),
+    ]
+    table = "\n".join(report.targets_section(runs))
+    assert (
+        "| target | x86_64 test (Vendor 6 1 1), 2026-01-02 | x86_64 test (Other 25 1 1), 2026-01-03 |"
+        in table
+    )
+    assert (
+        "| LeNet-4: per-pattern step, engine over the naive pipeline ≥ 15 | 12.5 (missed) | 16 (met) |"
+        in table
+    )
+    assert "| LeNet-5: per-pattern step, engine over the naive pipeline ≥ 15 | 20 (met) | 20 (met) |" in table
+    assert "| LeNet-5: the paper's 20 per-pattern passes (s) ≤ 150 | 309 (missed) | 140 (met) |" in table
+    assert "| LeNet-5: one step over its arithmetic bound ≤ 5 | 4 (met) | 7 (missed) |" in table
+    assert "not measured" in "\n".join(
+        report.targets_section([{"provenance": runs[0]["provenance"], "models": {}}])
+    )
+    assert "Not measured yet" in "\n".join(report.targets_section([]))
+
+
+def test_bench_record_keeps_one_run_per_processor_type(monkeypatch, tmp_path, capsys):
+    result = {"provenance": {"started": "2026-01-01T00:00:00Z", "machine": {"cpu_id": "AuthenticAMD 25 1 1"}}}
+    assert bench.record_path(result) == ROOT / "benchmarks" / "results" / "speed" / "AuthenticAMD-25-1.json"
+    (tmp_path / "benchmarks" / "results").mkdir(parents=True)
+    monkeypatch.setattr(bench, "ROOT", tmp_path)
+    monkeypatch.setattr(bench, "quick", lambda: result)
+    monkeypatch.setattr(sys, "argv", ["bench.py", "--record"])
+    bench.main()
+    bench.main()  # the same type again: replaced, not added
+    assert [p.name for p in (tmp_path / "benchmarks" / "results" / "speed").iterdir()] == [
+        "AuthenticAMD-25-1.json"
+    ]
+    assert json.loads((tmp_path / "benchmarks/results/speed/AuthenticAMD-25-1.json").read_text()) == result
+    assert "wrote benchmarks/results/speed/AuthenticAMD-25-1.json" in capsys.readouterr().err
+    unknown = {"provenance": {"machine": {"cpu_id": ""}}}
+    with pytest.raises(SystemExit, match="processor type is not known"):
+        bench.record_path(unknown)
+
+
+def test_every_kept_speed_run_is_named_by_its_processor_type():
+    for path in (ROOT / "benchmarks" / "results" / "speed").glob("*.json"):
+        assert bench.record_path(json.loads(path.read_text())) == path
 
 
 FRACTIONS = {"": 0.0, "¼": 0.25, "½": 0.5, "¾": 0.75}
