@@ -8,8 +8,8 @@ rejection needed for 1% error, which the USPS papers report) and the test errors
 standard deviation. Nothing is chosen with these numbers: they say how far a single run can
 land from another, so that a gap to the paper can be compared with the noise. Time per
 seed on 2 cores: zip1989 about 20 seconds and lenet1_usps about 10 (on USPS, per pattern
-with the engine, on one thread: the two can run side by side); lenet1_mnist about 1½
-minutes, lenet4 about 2 and lenet5 about 2½ (per pattern with the engine, one thread);
+with the engine, on one thread: the two can run side by side); lenet1_mnist about 4
+minutes (its 40 passes), lenet4 about 2 and lenet5 about 2½ (per pattern with the engine, one thread);
 boosted_lenet4 about 4 (its three LeNet-4s on the engine, its distortions and filters in
 PyTorch); lenet5_distorted about 3½ (per pattern with the engine, its distortions compiled too);
 lenet5_lush about 4 (its 30 passes per pattern with the engine); lenet5_summed_batches about

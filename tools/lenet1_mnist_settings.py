@@ -2,10 +2,10 @@
 
 The 1998 paper reports LeNet-1's MNIST error but not how it was trained there. The book
 trains it as the USPS chapters did (:func:`lenet_tutorial.recipes.lenet1_mnist.train_lenet1_mnist`:
-SN2.8's per-pattern rule and standard constants, LeNet-5's 20 passes in one random order).
+SN2.8's per-pattern rule and standard constants, in one random order), for 40 passes.
 Here: train on the first 50,000 training digits, measure the error on the last 10,000 after
 each pass. The test set is never looked at. Every setting defaults to the recipe's; the
-chapter "MNIST" tabulates the runs. About a minute a run on one core::
+chapter "MNIST" tabulates the runs. About 3½ minutes a run on one core (``--passes 20``: half)::
 
     python tools/lenet1_mnist_settings.py [--epsilon E] [--mu MU] [--gamma G]
         [--schedule constant|1998] [--no-deslanted] [--passes P] [--train N] [--seed S [S ...]] [--json]
