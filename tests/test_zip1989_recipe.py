@@ -58,11 +58,12 @@ def test_the_1989_recipe_trains_lenet1_as_the_lenet1_chapter_does():
     assert history["train_error"][-1] < history["train_error"][0]
 
 
-def test_lenet1_on_mnist_is_the_usps_recipe_with_lenet5s_20_passes_in_one_kept_random_order():
+def test_lenet1_on_mnist_is_the_usps_recipe_for_40_passes_in_one_kept_random_order():
+    # 40 passes, chosen on validation over LeNet-5's 20 (the MNIST chapter's table)
     images, labels = _bright_rows(40, 28)
     model, history = train_lenet1_mnist((images, labels), seed=2, passes=3)
     again, _ = train_as_in_1989(LeNet1, (images, labels), seed=2, passes=3, order="fixed")
-    assert isinstance(model, LeNet1) and lenet1_mnist_recipe.PASSES == 20 and len(history) == 3
+    assert isinstance(model, LeNet1) and lenet1_mnist_recipe.PASSES == 40 and len(history) == 3
     assert all(torch.equal(p, q) for p, q in zip(model.parameters(), again.parameters()))
     in_dataset_order, _ = train_as_in_1989(LeNet1, (images, labels), seed=2, passes=3)
     assert not torch.equal(model.output.weight, in_dataset_order.output.weight)  # the order matters
