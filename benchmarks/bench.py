@@ -48,8 +48,8 @@ empty cache of trained networks, as a new reader does (the data still come from
 setting only; ``--chapters lenet5 legacy`` only the chapters whose file names are given.
 
 Machines are noisy: compare ratios measured in the same run, and medians. The targets are
-ratios, but they do not hold equally on every processor (a core's peak, and how far a
-per-pattern step falls short of it, differ): ``--record`` keeps one run per processor type,
+each measured within one run, but whether they are met depends on the processor (a core's
+peak, and how far a per-pattern step falls short of it): ``--record`` keeps one run per processor type,
 ``benchmarks/results/speed/<vendor>-<family>-<model>.json``, replacing that type's last one,
 and the Status page sets the targets beside each.
 """
