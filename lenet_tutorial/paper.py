@@ -224,7 +224,8 @@ FIGURE9_TEST_ERROR = [
     ("Boosted LeNet-4", 0.7, "dist"),
 ]
 
-# The 1989 network's mean squared error (averaged over outputs and patterns), 1989 paper.
+# The 1989 network's mean squared error, 1989 paper: averaged over outputs and patterns, in the
+# unit of SN2.8, its simulator (1/2 (d - y)^2; recipes.zip1989.mean_squared_error).
 ZIP1989_MSE = {"train": 2.5e-3, "test": 1.8e-2}
 
 # Karpathy (2022), on MNIST resized to 16x16 as a stand-in for USPS: not the same data.

@@ -81,3 +81,11 @@ def test_the_1998_schedule_lowers_sn28s_epsilon_in_the_proportions_of_lenet5s():
     assert constant.rows[2]["train_loss"] != decreasing.rows[2]["train_loss"]
     with pytest.raises(ValueError, match="schedule must be one of"):
         train_as_in_1989(ZipCodeNet1989, (images, labels), schedule="cosine")
+
+
+def test_the_papers_mse_is_sn28s_half_squared_error_averaged_over_patterns_and_outputs():
+    outputs = -torch.ones(2, 10).numpy()
+    outputs[0, 3] = 1.0  # pattern 0 (a 3) answered exactly
+    labels = torch.tensor([3, 7])  # pattern 1 (a 7): its one +1 target missed by 2
+    # SN2.8: 1/2 * 2^2 = 2 for pattern 1, over its 10 outputs 0.2; averaged with pattern 0's 0
+    assert zip1989_recipe.mean_squared_error(outputs, labels) == pytest.approx(0.1)

@@ -164,6 +164,13 @@ def measured(
 
 
 def mean_squared_error(outputs: np.ndarray, labels: torch.Tensor) -> float:
-    """The 1989 paper's MSE: (y - t)^2 averaged over patterns *and* the ten outputs, +-1 targets."""
+    """The 1989 paper's MSE, in the unit SN2.8 printed it: its criterion 1/2 (d - y)^2, +-1
+    targets, averaged over patterns *and* the ten outputs.
+
+    The paper does not define its MSE. SN2.8's ``perf`` prints "the average error over the
+    examples and over the outputs" (``sn28.hlp``), where a pattern's error is its criterion
+    (``init-grad-lms`` in ``src/gbp.c`` sums 1/2 (d - y)^2) divided by the number of outputs
+    (``do-compute-err`` in ``lib/netenv.sn``). That is half the plain mean of (y - t)^2.
+    """
     targets = np.where(np.arange(outputs.shape[1]) == labels.numpy()[:, None], 1.0, -1.0)
-    return float(((outputs.astype(np.float64) - targets) ** 2).mean())
+    return float((0.5 * (outputs.astype(np.float64) - targets) ** 2).mean())
