@@ -291,6 +291,7 @@ def lenet5_paper_schedule(gflops_one_core: float) -> dict:
     bound = lenet5_step_flops() / (gflops_one_core * 1e9)
     return {
         "lenet5_paper_schedule_s": round(20 * one_pass, 1),
+        "lenet5_paper_schedule_passes": SCHEDULE_PASSES,
         "lenet5_step_s": round(step_seconds, 7),
         "lenet5_step_bound_s": round(bound, 7),
         "lenet5_step_over_bound": round(step_seconds / bound, 2),
