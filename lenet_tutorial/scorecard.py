@@ -192,26 +192,41 @@ def format_settings_runs(runs: list[dict], columns: dict, passes: tuple[int, ...
     """A table of validation runs, one row per run: the settings in ``columns`` (heading ->
     ``settings -> text``), then, for each pass in ``passes``, the training error counted as
     the run counted it and the validation error after that pass, in %."""
-    return _settings_table([[run] for run in runs], columns, passes, spread=False)
+    return _settings_table([[run] for run in runs], columns, passes, spread=False, after={})
 
 
-def format_settings_means(runs: list[dict], columns: dict, passes: tuple[int, ...]) -> str:
+def format_settings_means(
+    runs: list[dict], columns: dict, passes: tuple[int, ...], after: dict[str, str] | None = None
+) -> str:
     """Like :func:`format_settings_runs`, with the runs that differ only in their seed on one
     row: for each pass the mean training and validation errors over the seeds, in %, and
     after the last pass the validation errors' standard deviation and the number of seeds.
-    Rows come in the order of each setting's first run."""
+    ``after`` adds columns, ``heading: key``, for what a tool measured after training (a
+    run's ``key``): the mean over the seeds, or a dash where a run lacks it. Rows come in the
+    order of each setting's first run."""
     groups: dict[str, list[dict]] = {}
     for run in runs:
         key = json.dumps({k: v for k, v in run["settings"].items() if k != "seed"}, sort_keys=True)
         groups.setdefault(key, []).append(run)
-    return _settings_table(list(groups.values()), columns, passes, spread=True)
+    return _settings_table(list(groups.values()), columns, passes, spread=True, after=after or {})
 
 
-def _settings_table(groups: list[list[dict]], columns: dict, passes: tuple[int, ...], spread: bool) -> str:
+def settings_groups(runs: list[dict], *names: str) -> dict[tuple, list[dict]]:
+    """The validation runs by setting: ``(run's settings[name] for name in names) -> runs``,
+    each group's runs (one per seed) in the file's order."""
+    groups: dict[tuple, list[dict]] = {}
+    for run in runs:
+        groups.setdefault(tuple(run["settings"][name] for name in names), []).append(run)
+    return groups
+
+
+def _settings_table(
+    groups: list[list[dict]], columns: dict, passes: tuple[int, ...], spread: bool, after: dict[str, str]
+) -> str:
     """One row per group of runs (a group of one: the run itself): its settings, then each
     pass's mean training and validation errors; with ``spread``, the last validation errors'
-    standard deviation and the group's size. A pass some run of the group stopped before
-    shows dashes."""
+    standard deviation and the group's size; then the means of the ``after`` measurements. A
+    pass some run of the group stopped before shows dashes."""
     runs = [run for group in groups for run in group]
     widths = [
         max(len(heading), *(len(show(r["settings"])) for r in runs)) for heading, show in columns.items()
@@ -220,7 +235,8 @@ def _settings_table(groups: list[list[dict]], columns: dict, passes: tuple[int, 
     lines = [
         settings
         + "".join(f"  {'pass ' + str(p):>14s}" for p in passes)
-        + (f"  {'val sd':>7s}{'seeds':>6s}" if spread else ""),
+        + (f"  {'val sd':>7s}{'seeds':>6s}" if spread else "")
+        + "".join(f"  {heading:>8s}" for heading in after),
         " " * len(settings) + f"  {'train':>7s}{'val':>7s}" * len(passes),
     ]
     for group in groups:
@@ -237,6 +253,9 @@ def _settings_table(groups: list[list[dict]], columns: dict, passes: tuple[int, 
             last = [run["history"][-1]["test_error"] for run in group]
             deviation = f"{100 * statistics.stdev(last):.2f}" if len(last) > 1 else "-"
             row += f"  {deviation:>7s}{len(group):6d}"
+        for key in after.values():
+            values = [run.get(key) for run in group]
+            row += f"  {'-':>8s}" if None in values else f"  {statistics.mean(values):8.2f}"
         lines.append(row)
     return "\n".join(lines)
 

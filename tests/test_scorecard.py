@@ -260,3 +260,31 @@ def test_every_committed_seeds_run_has_five_seeds_and_seed_0_is_its_chapters_res
         results = scorecard.seed_results(experiment)
         assert results is not None and len(results["test_error_by_seed"]) == 5, experiment
         assert results["test_error_by_seed"]["0"] == recorded[f"{experiment}.test_error"], experiment
+
+
+def test_what_a_tool_measured_after_training_is_a_column_of_means_over_the_seeds():
+    def run(mu, seed, rejection=None):
+        history = [{"epoch": 1, "train_error": 0.02, "test_error": 0.03}]
+        measured = {} if rejection is None else {"val_reject_at_1pct": rejection}
+        return {"run": "1989", "settings": {"mu": mu, "seed": seed}, "history": history} | measured
+
+    runs = [run(0.05, 0, 6.0), run(0.05, 1, 7.0), run(1.0, 0)]  # the older run lacks the key
+    table = scorecard.format_settings_means(
+        runs, {"mu": lambda s: f"{s['mu']:g}"}, passes=(1,), after={"val rej": "val_reject_at_1pct"}
+    )
+    assert table.splitlines() == [
+        "mu            pass 1   val sd seeds   val rej",
+        "        train    val",
+        "0.05     2.00   3.00     0.00     2      6.50",
+        "1        2.00   3.00        -     1         -",
+    ]
+
+
+def test_validation_runs_group_by_the_settings_named_each_group_in_seed_order():
+    runs = [
+        {"settings": {"mu": 0.05, "passes": 23, "seed": 0}},
+        {"settings": {"mu": 0.05, "passes": 40, "seed": 0}},
+        {"settings": {"mu": 0.05, "passes": 23, "seed": 1}},
+    ]
+    groups = scorecard.settings_groups(runs, "mu", "passes")
+    assert groups == {(0.05, 23): [runs[0], runs[2]], (0.05, 40): [runs[1]]}

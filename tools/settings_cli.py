@@ -71,13 +71,15 @@ class Run:
     def __exit__(self, *exception) -> None:
         self._quiet.__exit__(*exception)
 
-    def report(self, history) -> dict:
+    def report(self, history, **measured) -> dict:
+        """``measured``: what the tool measured on the validation digits after training besides
+        the history (the USPS tools: ``val_reject_at_1pct``), kept in the JSON object."""
         result = {
             "run": self.name,
             "settings": self.settings,
             "seconds": round(time.perf_counter() - self.started, 1),
             "history": history.rows,
-        }
+        } | measured
         if self.as_json:
             print(json.dumps(result))
         else:
@@ -87,6 +89,8 @@ class Run:
             )
             print(f"{self.name}: {shown}, {result['seconds']:.0f} s")
             print(history.table().replace("test err", " val err"))
+            for key, value in measured.items():
+                print(f"{key}: {value:g}")
         return result
 
 
