@@ -220,6 +220,19 @@ def settings_groups(runs: list[dict], *names: str) -> dict[tuple, list[dict]]:
     return groups
 
 
+def noise_margins(groups: dict[tuple, list[dict]], standard: tuple, measures: dict) -> dict[tuple, float]:
+    """For each setting of ``groups`` (:func:`settings_groups`) and each of ``measures`` (name ->
+    ``runs -> values``, lower is better), how far the setting's mean is from beating the
+    ``standard`` setting's by twice the seeds' noise (:func:`seed_noise`): ``(setting, name) ->
+    noise - gain``, positive where the setting has not been shown better."""
+    margins = {}
+    for key, group in groups.items():
+        for name, of in measures.items():
+            gain = statistics.mean(of(groups[standard])) - statistics.mean(of(group))
+            margins[key, name] = seed_noise(of(groups[standard]), of(group)) - gain
+    return margins
+
+
 def _settings_table(
     groups: list[list[dict]], columns: dict, passes: tuple[int, ...], spread: bool, after: dict[str, str]
 ) -> str:

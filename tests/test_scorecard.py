@@ -288,3 +288,16 @@ def test_validation_runs_group_by_the_settings_named_each_group_in_seed_order():
     ]
     groups = scorecard.settings_groups(runs, "mu", "passes")
     assert groups == {(0.05, 23): [runs[0], runs[2]], (0.05, 40): [runs[1]]}
+
+
+def test_a_setting_is_shown_better_only_when_it_beats_the_standard_by_twice_the_seeds_noise():
+    def runs(*errors):
+        return [{"history": [{"test_error": e / 100}]} for e in errors]
+
+    groups = {"standard": runs(2.0, 2.2, 2.4), "close": runs(1.9, 2.1, 2.3), "far": runs(1.0, 1.1, 1.2)}
+    of = {"error": lambda group: [100 * run["history"][-1]["test_error"] for run in group]}
+    margins = scorecard.noise_margins(groups, "standard", of)
+    assert margins["standard", "error"] == pytest.approx(
+        scorecard.seed_noise([2.0, 2.2, 2.4], [2.0, 2.2, 2.4])
+    )
+    assert margins["close", "error"] > 0 > margins["far", "error"]
