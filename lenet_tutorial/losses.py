@@ -15,10 +15,10 @@ class TargetMSELoss(nn.Module):
     values). With the squashing f(a) = 1.7159 tanh(2a/3), +-1 is that choice.
     With ``outputs="mean"`` the value is averaged over patterns *and* output units
     (twice the unit of the 1989 paper's reported MSE, which SN2.8 printed for its criterion
-    1/2 (d - y)^2: :func:`lenet_tutorial.recipes.zip1989.mean_squared_error`). With ``outputs="sum"`` it is the
-    per-pattern criterion sum_o (y_o - t_o)^2, averaged over patterns: the scale at
-    which the papers' second-order learning rates are meant (its curvature with
-    respect to each output is exactly 2).
+    1/2 (d - y)^2: :func:`lenet_tutorial.recipes.zip1989.mean_squared_error`). With
+    ``outputs="sum"`` it is the per-pattern criterion sum_o (y_o - t_o)^2, averaged over
+    patterns: the scale at which the papers' second-order learning rates are meant (its
+    curvature with respect to each output is exactly 2).
     """
 
     def __init__(self, num_classes: int = 10, on: float = 1.0, off: float = -1.0, outputs: str = "mean"):

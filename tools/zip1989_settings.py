@@ -5,9 +5,9 @@ the first 6,291 USPS training digits as the chapters train them
 (:func:`lenet_tutorial.recipes.zip1989.train_as_in_1989`: SN2.8's per-pattern SDLM with its
 running-average curvature, the data set's order), and measures the error on the last 1,000
 after each pass, and after the last the rejection needed for 1% error on them (the USPS
-papers' other number: ``val_reject_at_1pct``, in %). The test set is never looked at. Every setting defaults to the book's
-recipe, SN2.8's standard values; the chapters "1989: reading zip codes" and "LeNet-1"
-tabulate the runs. About 15 seconds a run on one core::
+papers' other number: ``val_reject_at_1pct``, in %). The test set is never looked at. Every
+setting defaults to the book's recipe, SN2.8's standard values; the chapters "1989: reading
+zip codes" and "LeNet-1" tabulate the runs. About 15 seconds a run on one core::
 
     python tools/zip1989_settings.py --network zip1989|lenet1_usps [--epsilon E] [--mu MU]
         [--gamma G] [--init sn28|paper] [--passes P] [--seed S [S ...]] [--json]
