@@ -18,9 +18,10 @@ from lenet_tutorial import sdlm
 from lenet_tutorial.engine import Engine, UnsupportedLayer, elementary
 from lenet_tutorial.engine.training import Estimate, RunningAverage, train
 from lenet_tutorial.layers import ConnectedConv2d, FullyConnected, ScaledTanh, SubsamplingLayer
-from lenet_tutorial.losses import MAPLoss, TargetMSELoss
+from lenet_tutorial.losses import MAPLoss, SoftmaxCrossEntropy, TargetMSELoss
 from lenet_tutorial.models import LeNet1, LeNet4, LeNet5, ZipCodeNet1989
 from lenet_tutorial.models.lenet5 import LeNet5Lush
+from lenet_tutorial.models.zip1989_modern import ModernZipCodeNet
 from lenet_tutorial.models.zipcode1989 import BACKGROUND, PADDING
 from lenet_tutorial.rbf import EuclideanRBF
 
@@ -30,6 +31,7 @@ NETWORKS = {
     "lenet4": (LeNet4, (1, 32, 32)),
     "lenet5": (LeNet5, (1, 32, 32)),
     "lenet5_lush": (LeNet5Lush, (1, 32, 32)),
+    "zip1989_modern": (ModernZipCodeNet, (1, 16, 16)),  # linear outputs: the cross-entropy
 }
 
 
@@ -38,18 +40,28 @@ def relative(ours, theirs) -> float:
     return float(np.abs(np.asarray(ours) - theirs).max() / max(np.abs(theirs).max(), 1e-300))
 
 
-def compare(model: nn.Sequential, input_shape, n=5, seed=1):
+def criterion_of(model: nn.Module) -> str:
+    """The criterion each network of the book is trained with."""
+    if isinstance(list(model.children())[-1], EuclideanRBF):
+        return "map"
+    return "cross_entropy" if isinstance(model, ModernZipCodeNet) else "squared_error"
+
+
+def compare(model: nn.Sequential, input_shape, n=5, seed=1, criterion=None):
     """Outputs, gradients and curvatures of ``model`` (double) by the engine and by PyTorch."""
-    rbf = isinstance(list(model.children())[-1], EuclideanRBF)
-    engine = Engine(model, input_shape, criterion="map" if rbf else "squared_error", dtype=np.float64)
+    criterion = criterion or criterion_of(model)
+    engine = Engine(model, input_shape, criterion=criterion, dtype=np.float64)
     generator = torch.Generator().manual_seed(seed)
     x = torch.rand(n, *input_shape, generator=generator, dtype=torch.float64) * 2 - 1
     n_out = engine.net.n_outputs
     y = torch.randint(0, n_out, (n,), generator=generator)
-    if rbf:
+    if criterion == "map":
         loss = MAPLoss(0.1, model[-1])
         below = nn.Sequential(*list(model.children())[:-1])
         curvature = sdlm.hessian_diagonal(below, x, loss.f6_curvature)
+    elif criterion == "cross_entropy":
+        loss = SoftmaxCrossEntropy()  # a mean over the patterns, made a sum below
+        curvature = sdlm.hessian_diagonal(model, x, loss.output_curvature)
     else:
         loss = TargetMSELoss(num_classes=n_out, outputs="sum")
         curvature = sdlm.hessian_diagonal(model, x, loss.output_curvature)
@@ -112,6 +124,16 @@ def test_each_layer_equals_pytorch_in_double_precision(layers, input_shape):
     compare(nn.Sequential(*layers, *flat).double(), input_shape)
 
 
+def test_the_cross_entropy_of_linear_outputs_equals_pytorch_in_double_precision():
+    """The softmax cross-entropy: its value, gradient p - onehot and curvature p (1 - p), through
+    a layer whose squashing was replaced by nn.Identity (skipped, as Flatten is)."""
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Flatten(), FullyConnected(12, 7), ScaledTanh(), FullyConnected(7, 5), nn.Identity()
+    )
+    compare(model.double(), (1, 3, 4), n=6, criterion="cross_entropy")
+
+
 @pytest.mark.parametrize("name", NETWORKS)
 def test_each_network_equals_pytorch_in_double_precision(name):
     build, input_shape = NETWORKS[name]
@@ -119,7 +141,7 @@ def test_each_network_equals_pytorch_in_double_precision(name):
     compare(build().double(), input_shape, n=3)
 
 
-@pytest.mark.parametrize("name, batch", [("zip1989", 1), ("lenet5", 1), ("lenet1", 8)])
+@pytest.mark.parametrize("name, batch", [("zip1989", 1), ("lenet5", 1), ("lenet1", 8), ("zip1989_modern", 1)])
 def test_per_pattern_steps_and_summed_batches_equal_the_train_with_sdlm_path(name, batch):
     build, input_shape = NETWORKS[name]
     generator = torch.Generator().manual_seed(3)
@@ -132,6 +154,9 @@ def test_per_pattern_steps_and_summed_batches_equal_the_train_with_sdlm_path(nam
     if name == "lenet5":
         loss, criterion = MAPLoss(0.1, reference.output), "map"
         curvature = (reference.features, loss.f6_curvature)
+    elif name == "zip1989_modern":
+        loss, criterion = SoftmaxCrossEntropy(), "cross_entropy"
+        curvature = (reference, loss.output_curvature)
     else:
         loss, criterion = TargetMSELoss(outputs="sum"), "squared_error"
         curvature = (reference, loss.output_curvature)

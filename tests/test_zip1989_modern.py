@@ -47,6 +47,11 @@ def test_bad_settings_are_clear_errors():
         ModernZipCodeNet(dropout=1.0)
     with pytest.raises(ValueError, match="images"):
         shift_by_one_pixel(torch.zeros(16, 16), torch.Generator())
+    data = (torch.zeros(4, 16, 16), torch.arange(4))
+    with pytest.raises(
+        ValueError, match="no shifts"
+    ):  # the per-pattern engine row trains on the digits as they are
+        train_change(ZipCodeChange("shifted SDLM", 1, shift=True), data)
 
 
 def test_a_shift_moves_each_digit_by_at_most_one_pixel_and_never_wraps_around():

@@ -17,7 +17,8 @@ from torch import nn
 from . import kernels as K
 from .network import Network
 
-CRITERIA = ("squared_error", "map")
+CRITERIA = ("squared_error", "map", "cross_entropy")
+CODES = {"squared_error": K.SQUARED_ERROR, "map": K.MAP, "cross_entropy": K.CROSS_ENTROPY}
 
 
 class Engine:
@@ -25,7 +26,9 @@ class Engine:
 
     ``criterion``: ``"squared_error"``, the sum over the outputs of (y - t)^2 against targets
     ``on`` for the true class and ``off`` elsewhere (the 1989-1995 networks); or ``"map"``,
-    LeNet-5's MAP criterion on its RBF penalties, with the rubbish-class constant ``j``.
+    LeNet-5's MAP criterion on its RBF penalties, with the rubbish-class constant ``j``; or
+    ``"cross_entropy"``, the softmax cross-entropy of linear outputs (the modern criterion,
+    for the "33 years later" chapter's first change).
     ``dtype``: float32 (training) or float64 (the tests against PyTorch).
     """
 
@@ -47,7 +50,7 @@ class Engine:
             raise ValueError(
                 "the MAP criterion reads RBF penalties: it needs an RBF output layer, and only it does"
             )
-        self.criterion = K.MAP if criterion == "map" else K.SQUARED_ERROR
+        self.criterion = CODES[criterion]
         self.j = float(j)
         dtype = self.net.dtype
         n_out = self.net.n_outputs

@@ -493,7 +493,7 @@ def rbf_backward(x, dy, dx, centres, n_in, n_out):
 
 # -- Criteria: value, gradient and curvature at the output -----------------------------------
 
-SQUARED_ERROR, MAP = 0, 1
+SQUARED_ERROR, MAP, CROSS_ENTROPY = 0, 1, 2
 
 
 @njit(**JIT)
@@ -523,6 +523,41 @@ def map_criterion(y, label, j, dy):
         p = elementary.exp(low - float(y[i])) / z
         dy[i] = (1.0 if i == label else 0.0) - p
     return float(y[label]) - low + elementary.log(z)
+
+
+@njit(**JIT)
+def softmax(y, p):
+    """p = the softmax of ``y`` (float64), computed from the largest output so that no
+    exponential overflows; returns log of the sum of exp(y_i - largest)."""
+    high = float(y[0])
+    for i in range(y.shape[0]):
+        high = max(high, float(y[i]))
+    z = 0.0
+    for i in range(y.shape[0]):
+        p[i] = elementary.exp(float(y[i]) - high)
+        z += p[i]
+    for i in range(y.shape[0]):
+        p[i] = p[i] / z
+    return high + elementary.log(z)
+
+
+@njit(**JIT)
+def cross_entropy(y, label, dy, p):
+    """The modern criterion: E = -log softmax(y)_D = log sum_i exp(y_i) - y_D for one
+    pattern; dE/dy_i = p_i - [i = D] into ``dy``; returns E (``p``: float64 scratch)."""
+    log_sum = softmax(y, p)
+    for i in range(y.shape[0]):
+        dy[i] = p[i] - (1.0 if i == label else 0.0)
+    return log_sum - float(y[label])
+
+
+@njit(**JIT)
+def cross_entropy_curvature(y, d2y, p):
+    """d2E/dy_i^2 of the cross-entropy: p_i (1 - p_i), the diagonal of its Hessian
+    diag(p) - p p^T (the Gauss-Newton estimate keeps the diagonal only)."""
+    softmax(y, p)
+    for i in range(y.shape[0]):
+        d2y[i] = p[i] * (1.0 - p[i])
 
 
 @njit(**JIT)
@@ -694,6 +729,8 @@ def step_one(net, theta, image, label, criterion, j, targets, buf, seen):
     y, dy = buf.act[start:end], buf.dact[start:end]
     if criterion == MAP:
         loss = map_criterion(y, label, j, dy)
+    elif criterion == CROSS_ENTROPY:
+        loss = cross_entropy(y, label, dy, buf.scratch)
     else:
         loss = squared_error(y, label, targets, dy)
     backward(net, theta, buf.act, buf.dact, buf.grad, net.spec.shape[0] - 1, False, buf)
@@ -738,6 +775,10 @@ def pattern_curvature(net, criterion, j, buf, h):
         d2x = dact[last[X_OFF] : last[X_OFF] + n_x]
         map_curvature(x, net.const[last[C_OFF] : last[C_OFF] + n_x * n_y], j, n_x, n_y, d2x, buf.scratch)
         first = spec.shape[0] - 2
+    elif criterion == CROSS_ENTROPY:
+        start, end = output_slice(spec)
+        cross_entropy_curvature(act[start:end], dact[start:end], buf.scratch)
+        first = spec.shape[0] - 1
     else:  # (y - t)^2 has curvature 2 at every output
         start, end = output_slice(spec)
         dact[start:end] = 2.0

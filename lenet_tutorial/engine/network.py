@@ -76,6 +76,8 @@ class Network:
             if isinstance(module, nn.Flatten):
                 shape = (size, 1, 1)
                 continue
+            if isinstance(module, nn.Identity):  # e.g. a squashing removed, for linear outputs
+                continue
             if self.rbf:
                 raise UnsupportedLayer(
                     f"layer {name!r} follows the RBF output layer: the engine needs it last"

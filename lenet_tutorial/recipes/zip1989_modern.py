@@ -22,11 +22,12 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from ..engine import training as engine
 from ..losses import SoftmaxCrossEntropy
 from ..models.zip1989_modern import ModernZipCodeNet
 from ..models.zipcode1989 import BACKGROUND
 from ..reproducibility import seed_everything
-from ..sdlm import train_with_sdlm
+from ..sdlm import paper_schedule_1998
 from ..train import History, train
 
 
@@ -107,20 +108,21 @@ def train_change(
     loss = SoftmaxCrossEntropy()
     transform = shift_by_one_pixel if change.shift else None
     if change.optimizer == "sdlm":
-        history = train_with_sdlm(
+        if transform is not None:
+            raise ValueError("the per-pattern SDLM row trains on the digits as they are: no shifts")
+        # the 1998 recipe, per pattern, on the compiled engine: the paper's schedule times
+        # schedule_factor, mu = 1, h re-estimated on the first 500 digits before each pass
+        history = engine.train(
             model,
             train_data,
-            loss_fn=loss,
-            curvature=(model, loss.output_curvature),
-            mu=1.0,
-            batch_size=1,
+            criterion="cross_entropy",
             passes=change.passes,
-            generator=generator,
-            schedule_factor=schedule_factor,
+            schedule=lambda epoch: schedule_factor * paper_schedule_1998(epoch),
+            mu=1.0,
+            curvature=engine.Estimate(patterns=500),
             order="dataset",
+            generator=generator,
             test_data=test_data,
-            transform=transform,
-            progress=progress,
         )
     elif change.optimizer == "adamw":
         history = train(
