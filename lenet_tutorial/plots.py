@@ -143,14 +143,24 @@ def rejection_plot(
 
 
 def paper_vs_ours(
-    labels: list[str], paper: list[float | None], ours: list[float], *, title: str, unit: str = "%"
+    labels: list[str],
+    paper: list[float | None],
+    ours: list[float],
+    *,
+    title: str,
+    unit: str = "%",
+    spread: list[float | None] | None = None,
+    ours_label: str = "this book",
 ) -> plt.Figure:
-    """Horizontal bars: the paper's number (grey) beside ours (blue) for each experiment."""
+    """Horizontal bars: the paper's number (grey) beside ours (blue) for each experiment;
+    ``spread`` (e.g. the standard deviation over seeds, None where there is none) is drawn as
+    a line of plus or minus it across the end of our bar."""
     y = np.arange(len(labels))
     fig, ax = plt.subplots(figsize=(7, 0.45 * len(labels) + 1.2))
     paper_values = [np.nan if p is None else p for p in paper]
     ax.barh(y - 0.2, paper_values, height=0.4, color=PAPER_COLOUR, label="paper")
-    ax.barh(y + 0.2, ours, height=0.4, color=OURS_COLOUR, label="this book")
+    errors = None if spread is None else [np.nan if s is None else s for s in spread]
+    ax.barh(y + 0.2, ours, height=0.4, color=OURS_COLOUR, label=ours_label, xerr=errors, capsize=3)
     ax.set_yticks(y, labels)
     ax.set_ylabel("experiment")
     ax.invert_yaxis()

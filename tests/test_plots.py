@@ -8,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from PIL import Image  # noqa: E402
 
@@ -35,6 +36,7 @@ def test_book_figures_have_opaque_backgrounds_and_labelled_axes():
         plots.learning_curves(history, title="t", paper_test_error=5.0),
         plots.rejection_plot({"net": curve}, title="t", marks={"paper": (12.1, 1.0)}),
         plots.paper_vs_ours(["a", "b"], [1.0, None], [1.1, 2.0], title="t"),
+        plots.paper_vs_ours(["a", "b"], [1.0, None], [1.1, 2.0], title="t", spread=[0.1, None]),
         plots.timeline(),
         plots.legacy_timeline(),
         plots.confusion_matrix(torch.tensor([0, 1, 1]), torch.tensor([0, 1, 7]), title="t"),
@@ -69,3 +71,11 @@ def test_learning_curves_skip_passes_whose_training_error_was_not_measured():
     fig = plots.learning_curves(history, title="t")
     train_line = fig.axes[0].lines[0]
     assert list(train_line.get_xdata()) == [2] and list(train_line.get_ydata()) == [10.0]
+
+
+def test_the_spread_over_seeds_is_drawn_where_there_is_one():
+    fig = plots.paper_vs_ours(["a", "b"], [1.0, 2.0], [1.1, 2.0], title="t", spread=[0.1, None])
+    (bars,) = [c for c in fig.axes[0].containers if c.get_label() == "this book"]
+    (segments,) = bars.errorbar.lines[2]  # one line of +- the spread across each bar's end
+    drawn = [s for s in segments.get_segments() if len(s) and np.isfinite(s).all()]
+    assert len(drawn) == 1 and np.allclose(sorted(drawn[0][:, 0]), [1.0, 1.2])
