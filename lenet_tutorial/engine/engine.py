@@ -17,8 +17,8 @@ from torch import nn
 from . import kernels as K
 from .network import Network
 
-CRITERIA = ("squared_error", "map", "cross_entropy")
 CODES = {"squared_error": K.SQUARED_ERROR, "map": K.MAP, "cross_entropy": K.CROSS_ENTROPY}
+CRITERIA = tuple(CODES)
 
 
 class Engine:

@@ -775,13 +775,12 @@ def pattern_curvature(net, criterion, j, buf, h):
         d2x = dact[last[X_OFF] : last[X_OFF] + n_x]
         map_curvature(x, net.const[last[C_OFF] : last[C_OFF] + n_x * n_y], j, n_x, n_y, d2x, buf.scratch)
         first = spec.shape[0] - 2
-    elif criterion == CROSS_ENTROPY:
+    else:  # a criterion of the outputs themselves
         start, end = output_slice(spec)
-        cross_entropy_curvature(act[start:end], dact[start:end], buf.scratch)
-        first = spec.shape[0] - 1
-    else:  # (y - t)^2 has curvature 2 at every output
-        start, end = output_slice(spec)
-        dact[start:end] = 2.0
+        if criterion == CROSS_ENTROPY:
+            cross_entropy_curvature(act[start:end], dact[start:end], buf.scratch)
+        else:  # (y - t)^2 has curvature 2 at every output
+            dact[start:end] = 2.0
         first = spec.shape[0] - 1
     backward(net, buf.theta2, act2, dact, h, first, True, buf)
 

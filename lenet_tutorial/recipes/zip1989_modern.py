@@ -105,7 +105,6 @@ def train_change(
     generator = seed_everything(seed, threads=1)
     model = ModernZipCodeNet(logits=change.logits, activation=change.activation, dropout=change.dropout)
     model = model.to(train_data[0].device)
-    loss = SoftmaxCrossEntropy()
     transform = shift_by_one_pixel if change.shift else None
     if change.optimizer == "sdlm":
         if transform is not None:
@@ -128,7 +127,7 @@ def train_change(
         history = train(
             model,
             train_data,
-            loss_fn=loss,
+            loss_fn=SoftmaxCrossEntropy(),
             optimizer=torch.optim.AdamW(model.parameters(), lr=lr),
             epochs=change.passes,
             batch_size=BATCH,
