@@ -209,7 +209,7 @@ def book_section(book: dict | None) -> list[str]:
     totals = book["total_s"]
     two, one = totals.get("2_threads"), totals.get("1_threads")
     lines += [
-        f"| **total** | {_number(two and two / 60, '.1f')} min | {_number(one and one / 60, '.1f')} min | |",
+        f"| **total** | {_minutes(two)} | {_minutes(one)} | |",
         "",
     ]
     return lines
@@ -218,6 +218,10 @@ def book_section(book: dict | None) -> list[str]:
 def _number(value: float | None, spec: str = ",.0f") -> str:
     """A measured value, or a dash where that run was not made."""
     return "–" if value is None else format(value, spec)
+
+
+def _minutes(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{seconds / 60:.1f} min"
 
 
 def seeds_section() -> list[str]:
