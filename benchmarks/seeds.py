@@ -7,8 +7,8 @@ the chapter's own run). Prints each run's test error (and training error; on USP
 rejection needed for 1% error, which the USPS papers report) and the test errors' mean and
 standard deviation. Nothing is chosen with these numbers: they say how far a single run can
 land from another, so that a gap to the paper can be compared with the noise. Time per
-seed on 2 cores: zip1989 about 20 seconds and lenet1_usps about 10 (on USPS, per pattern
-with the engine, on one thread: the two can run side by side); lenet1_mnist about 4
+seed on 2 cores: zip1989 and zip1989_unit_rates about 20 seconds, lenet1_usps about 10 (on
+USPS, per pattern with the engine, on one thread: two can run side by side); lenet1_mnist about 4
 minutes (its 40 passes), lenet4 about 2 and lenet5 about 2½ (per pattern with the engine, one thread);
 boosted_lenet4 about 4 (its three LeNet-4s on the engine, its distortions and filters in
 PyTorch); lenet5_distorted about 3½ (per pattern with the engine, its distortions compiled too);
@@ -49,6 +49,7 @@ from lenet_tutorial.recipes.lenet5_distorted import train_lenet5_distorted
 from lenet_tutorial.recipes.lenet5_lush import train_lenet5_lush
 from lenet_tutorial.recipes.modern_lenet5 import MODERN, PASSES, train_modern_lenet5
 from lenet_tutorial.recipes.zip1989 import trained_zip1989
+from lenet_tutorial.recipes.zip1989_unit_rates import train_zip1989_unit_rates
 from lenet_tutorial.rejection import rejection_for_error
 from lenet_tutorial.train import evaluate
 
@@ -57,6 +58,11 @@ def zip1989(train, test, seed):
     """The 1989 network; its digits come in the data set's own order, so the seed changes
     only the initial weights."""
     return trained_zip1989(train, test, seed=seed)[0]
+
+
+def zip1989_unit_rates(train, test, seed):
+    """The 1989 network with SN2.8's per-unit rates, the 1989 chapter's comparison row."""
+    return train_zip1989_unit_rates(train, seed=seed)[0]
 
 
 def lenet1_usps(train, test, seed):
@@ -105,6 +111,7 @@ EXPERIMENTS = {
     f.__name__: f
     for f in (
         zip1989,
+        zip1989_unit_rates,
         lenet1_usps,
         lenet1_mnist,
         lenet5,
@@ -120,6 +127,7 @@ EXPERIMENTS = {
 # (the default) read MNIST's digits in a 32x32 field.
 INPUTS = {
     "zip1989": (load_usps, lambda images: images),  # USPS's 16x16 digits as stored
+    "zip1989_unit_rates": (load_usps, lambda images: images),
     "lenet1_usps": (load_usps, usps_to_lenet1),  # in LeNet-1's 28x28 field
     "lenet1_mnist": (load_mnist, lambda images: usps_to_lenet1(mnist_to_16x16(images, deslanted=DESLANTED))),
     "lenet5_lush": (load_mnist, mnist_to_lush),  # Lush's scale: pixels x 0.01
@@ -127,12 +135,13 @@ INPUTS = {
 
 
 # The USPS papers report, beside the error, how many digits must be rejected for 1% error.
-REJECTION_REPORTED = {"zip1989", "lenet1_usps"}
+REJECTION_REPORTED = {"zip1989", "zip1989_unit_rates", "lenet1_usps"}
 # Trained per pattern by the compiled engine, and measured by it: the same numbers on every
 # machine (PyTorch's evaluation could round a borderline digit differently on another one).
 ENGINE_CRITERIA = {
     "lenet5": dict(criterion="map", j=LENET5_J),
     "zip1989": dict(criterion="squared_error"),
+    "zip1989_unit_rates": dict(criterion="squared_error"),
     "lenet1_usps": dict(criterion="squared_error"),
     "lenet1_mnist": dict(criterion="squared_error"),
     "lenet4": dict(criterion="squared_error"),

@@ -58,6 +58,7 @@ def test_seeds_knows_every_experiment_it_documents():
     seeds = load("seeds")
     assert set(seeds.EXPERIMENTS) == {
         "zip1989",
+        "zip1989_unit_rates",
         "lenet1_usps",
         "lenet1_mnist",
         "lenet5",
@@ -76,6 +77,8 @@ def test_seeds_feeds_each_experiment_the_digits_its_chapter_does():
     seeds = load("seeds")
     (usps_train, _), (usps_test, _) = seeds.data_for("zip1989")
     assert usps_train.shape == (7291, 16, 16) and usps_test.shape == (2007, 16, 16)  # USPS, as stored
+    (rates_train, _), (rates_test, _) = seeds.data_for("zip1989_unit_rates")
+    assert torch.equal(rates_train, usps_train) and torch.equal(rates_test, usps_test)  # the 1989 chapter's
     (lenet1_train, _), _ = seeds.data_for("lenet1_usps")
     assert lenet1_train.shape == (7291, 1, 28, 28)  # LeNet-1's field
     (small_mnist, _), _ = seeds.data_for("lenet1_mnist")

@@ -242,6 +242,27 @@ def test_a_frozen_parameter_is_not_trained(curvature):
     assert torch.equal(model.h2.weight, frozen) and not torch.equal(model.h3.weight, LeNet1().h3.weight)
 
 
+def test_per_unit_rates_multiply_the_steps_and_keep_a_frozen_parameter_frozen():
+    model = LeNet1()
+    model.h2.requires_grad_(False)
+    engine = Engine(model, (1, 28, 28))
+    h = engine.curvature(torch.rand(4, 1, 28, 28))
+    before = engine.steps(0.001, 0.1, h)
+    engine.scale_rates({"h3.weight": np.full((20, 5, 5), 0.5), "h2.weight": np.full(4, 3.0)})
+    after = engine.steps(0.001, 0.1, h)
+    h3 = engine.net.index["h3.weight"]
+    assert np.array_equal(after[h3], before[h3] * np.float32(0.5))
+    assert np.all(after[engine.net.index["h2.weight"]] == 0)  # frozen stays frozen
+    untouched = engine.net.index["output.weight"]
+    assert np.array_equal(after[untouched], before[untouched])
+    with pytest.raises(ValueError, match="no parameter 'h9.weight'"):
+        engine.scale_rates({"h9.weight": np.ones(3)})
+    with pytest.raises(ValueError, match=r"h3.bias: expected \(12,\) finite factors"):
+        engine.scale_rates({"h3.bias": np.ones(11)})
+    with pytest.raises(ValueError, match="at least 0"):
+        engine.scale_rates({"h3.bias": -np.ones(12)})
+
+
 def test_the_engine_reads_back_what_it_writes():
     torch.manual_seed(0)
     model = LeNet5()

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from lenet_tutorial.engine.training import RunningAverage, train
-from lenet_tutorial.layers import sn28_initialisation_
+from lenet_tutorial.layers import FullyConnected, ScaledTanh, sn28_initialisation_
 from lenet_tutorial.models import LeNet1, ZipCodeNet1989
 from lenet_tutorial.recipes import lenet1_mnist as lenet1_mnist_recipe
 from lenet_tutorial.recipes import zip1989 as zip1989_recipe
@@ -89,3 +89,59 @@ def test_the_papers_mse_is_sn28s_half_squared_error_averaged_over_patterns_and_o
     labels = torch.tensor([3, 7])  # pattern 1 (a 7): its one +1 target missed by 2
     # SN2.8: 1/2 * 2^2 = 2 for pattern 1, over its 10 outputs 0.2; averaged with pattern 0's 0
     assert zip1989_recipe.mean_squared_error(outputs, labels) == pytest.approx(0.1)
+
+
+def test_sn28s_per_unit_rates_follow_each_units_fan_in_and_sharing():
+    # sn28.hlp: (epsi x) x / F_i, (epsi-sqrt x) x / sqrt(F_i), (mask-epsi x) x / sqrt(F_i s_i);
+    # F_i counts the bias unit, s_i the connections sharing the unit's weights
+    rates = {
+        rule: zip1989_recipe.unit_rates(ZipCodeNet1989(), (16, 16), rule)
+        for rule in ("epsi", "epsi-sqrt", "mask-epsi")
+    }
+    fan_in = {"h1": 26, "h2": 8 * 25 + 1, "h3": 192 + 1, "output": 30 + 1}
+    sharing = {"h1": 64, "h2": 16, "h3": 1, "output": 1}  # H1's weights at 8x8 places, H2's at 4x4
+    for layer, f in fan_in.items():
+        for kind in ("weight", "bias"):  # a bias is a connection into the unit, at its rate
+            name = f"{layer}.{kind}"
+            assert rates["epsi"][name] == pytest.approx(1 / f)
+            assert rates["epsi-sqrt"][name] == pytest.approx(f**-0.5)
+            assert rates["mask-epsi"][name] == pytest.approx((f * sharing[layer]) ** -0.5)
+    lenet1 = zip1989_recipe.unit_rates(LeNet1(), (1, 28, 28), "epsi-sqrt")
+    assert lenet1["h2.weight"] == pytest.approx(5**-0.5)  # a 2x2 block through one coefficient, and a bias
+    # H3's maps read one H2 map or two: 1 + 25 or 1 + 50 inputs
+    assert sorted(set(lenet1["h3.bias"].round(6))) == pytest.approx([51**-0.5, 26**-0.5], abs=1e-6)
+    with pytest.raises(ValueError, match="rule must be one of"):
+        zip1989_recipe.unit_rates(ZipCodeNet1989(), (16, 16), "uniform")
+
+
+def test_a_per_unit_rate_is_the_standard_rule_with_that_units_epsilon():
+    # A network whose units all have one fan-in: epsi-sqrt with x is the uniform rule with x / sqrt(F)
+    data = _bright_rows(30, 16)
+
+    def network():
+        return torch.nn.Sequential(torch.nn.Flatten(), FullyConnected(256, 10), ScaledTanh())
+
+    per_unit, _ = train_as_in_1989(network, data, passes=2, epsilon=0.01, rates="epsi-sqrt")
+    uniform, _ = train_as_in_1989(network, data, passes=2, epsilon=0.01 / 257**0.5)
+    for p, q in zip(per_unit.parameters(), uniform.parameters()):
+        torch.testing.assert_close(p, q, rtol=1e-5, atol=1e-7)
+    one_rate, _ = train_as_in_1989(network, data, passes=2, epsilon=0.01)
+    assert not torch.allclose(per_unit[1].weight, one_rate[1].weight, rtol=1e-3)
+    with pytest.raises(ValueError, match="rates must be one of"):
+        train_as_in_1989(network, data, rates="per-layer")
+
+
+def test_the_comparison_row_is_the_1989_recipe_with_sn28s_rates_over_the_square_root_of_the_fan_in():
+    from lenet_tutorial.recipes import zip1989_unit_rates
+    from lenet_tutorial.recipes.zip1989_unit_rates import train_zip1989_unit_rates
+
+    assert (zip1989_unit_rates.RATES, zip1989_unit_rates.EPSILON) == (
+        "epsi-sqrt",
+        0.0025,
+    )  # chosen on validation
+    images, labels = _bright_rows(30, 16)
+    images = images[:, 0]
+    model, history = train_zip1989_unit_rates((images, labels), seed=1)
+    again, _ = train_as_in_1989(ZipCodeNet1989, (images, labels), seed=1, epsilon=0.0025, rates="epsi-sqrt")
+    assert len(history) == PASSES
+    assert all(torch.equal(p, q) for p, q in zip(model.parameters(), again.parameters()))

@@ -10,10 +10,14 @@ setting defaults to the book's recipe, SN2.8's standard values; the chapters "19
 zip codes" and "LeNet-1" tabulate the runs. About 15 seconds a run on one core::
 
     python tools/zip1989_settings.py --network zip1989|lenet1_usps [--epsilon E] [--mu MU]
-        [--gamma G] [--init sn28|paper] [--passes P] [--seed S [S ...]] [--json]
+        [--gamma G] [--init sn28|paper] [--rates uniform|epsi|epsi-sqrt|mask-epsi]
+        [--passes P] [--seed S [S ...]] [--json]
 
 ``--mu``, ``--epsilon`` and ``--gamma`` are in SN2.8's units (its criterion is 1/2 the
-squared error). One run per seed: the seed draws the initial weights.
+squared error). ``--rates``: one epsilon for every parameter (SN2.8's standard), or one of
+SN2.8's per-unit rates, ``--epsilon`` then the rule's x
+(:func:`lenet_tutorial.recipes.zip1989.unit_rates`). One run per seed: the seed draws the
+initial weights.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from lenet_tutorial.recipes.zip1989 import (
     INITIALISATIONS,
     MU,
     PASSES,
+    RATE,
+    RATES,
     measured,
     train_as_in_1989,
 )
@@ -43,6 +49,7 @@ def main() -> None:
     parser = cli.parser(__doc__, epsilon=EPSILON, mu=MU, gamma=GAMMA, passes=PASSES, seed=(0,))
     parser.add_argument("--network", choices=sorted(NETWORKS), required=True)
     parser.add_argument("--init", choices=INITIALISATIONS, default=INITIALISATION)
+    parser.add_argument("--rates", choices=RATES, default=RATE, help="one epsilon, or SN2.8's per-unit rule")
     args = parser.parse_args()
     sn28 = cli.sn28_settings(parser, args)
     name, network, prepare = NETWORKS[args.network]
@@ -51,7 +58,7 @@ def main() -> None:
     for seed in args.seed:
         with cli.Run(f"{name}, SN2.8", vars(args) | {"seed": seed}) as run:
             model, history = train_as_in_1989(
-                network, fit, test_data=val, seed=seed, initialisation=args.init, **sn28
+                network, fit, test_data=val, seed=seed, initialisation=args.init, rates=args.rates, **sn28
             )
         rejection = measured(model, fit, val)["reject_at_1pct"]  # by the engine, as the chapters
         run.report(history, val_reject_at_1pct=round(100 * rejection, 2))

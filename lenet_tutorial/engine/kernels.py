@@ -808,7 +808,7 @@ def running_pass(
 ):
     """One pass of per-pattern updates with SN2.8's curvature: a running average ``buf.h``,
     updated at every pattern, h <- (1 - gamma) h + gamma h_p, and steps epsilon / (mu + h)
-    (times ``mask``: 1, or 0 for a frozen parameter)."""
+    (times ``mask``: 1, 0 for a frozen parameter, or a per-unit rate's factor)."""
     theta2, h, hp, grad = buf.theta2, buf.h, buf.hp, buf.grad
     for n in range(order.shape[0]):
         p = order[n]

@@ -82,6 +82,7 @@ def train(
     dtype=np.float32,
     engine: Engine | None = None,
     transform: Callable[[np.ndarray, torch.Generator], np.ndarray] | None = None,
+    rates: dict[str, np.ndarray] | None = None,
 ) -> History:
     """Train ``model`` in place for ``passes`` passes; return the per-pass history.
 
@@ -97,6 +98,9 @@ def train(
     (:func:`lenet_tutorial.distortions.engine_distorter`); the curvature is estimated on, and
     the training error on the fly counted on, the patterns that pass presents. Measured
     training errors (``"after_each_pass"``, ``"after_last_pass"``) are on the originals.
+
+    ``rates``, if given, multiplies each named parameter's steps (:meth:`Engine.scale_rates`):
+    per-unit learning rates.
     """
     if order not in ORDERS:
         raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
@@ -106,6 +110,8 @@ def train(
         raise ValueError("passes and batch_size must be at least 1")
     images, labels = train_data
     engine = engine or Engine(model, tuple(images.shape[1:]), criterion=criterion, j=j, dtype=dtype)
+    if rates is not None:
+        engine.scale_rates(rates)
     compiled = engine.warm_up()
     if compiled > 1:  # the first use on this machine: numba compiled the loops (then cached them)
         print(COMPILED.format(seconds=compiled))

@@ -31,7 +31,8 @@ from torch import nn
 from ..checkpoints import cached_training, data_fingerprint
 from ..engine import Engine
 from ..engine.training import RunningAverage, train
-from ..layers import sn28_initialisation_
+from ..layers import ConnectedConv2d, FullyConnected, SubsamplingLayer, sn28_initialisation_
+from ..models.summary import layer_counts
 from ..models.zipcode1989 import ZipCodeNet1989
 from ..rejection import RejectionCurve, rejection_curve
 from ..reproducibility import seed_everything
@@ -45,6 +46,11 @@ GAMMA = 0.05
 INITIALISATIONS = ("sn28", "paper")  # the bias in the fan-in (SN2.8), or our layers' own 2.4/F_i
 INITIALISATION = "sn28"
 SCHEDULES = ("constant", "1998")  # SN2.8's one epsilon, or LeNet-5's per-pass decrease of it
+# SN2.8's learning rate per unit (sn28.hlp, "Learning Parameters in Netenv"): one epsilon for
+# every connection, the standard, or (epsi x), (epsi-sqrt x), (mask-epsi x) of lib/netenv.sn and
+# lib/connect.sn: x / F_i, x / sqrt(F_i), x / sqrt(F_i * sharing) (see unit_rates)
+RATES = ("uniform", "epsi", "epsi-sqrt", "mask-epsi")
+RATE = "uniform"
 
 
 def train_as_in_1989(
@@ -60,6 +66,7 @@ def train_as_in_1989(
     initialisation: str = INITIALISATION,
     order: str = "dataset",
     schedule: str = "constant",
+    rates: str = RATE,
 ) -> tuple[nn.Module, History]:
     """A fresh ``network()`` trained as SN2.8 trained the networks of 1989-1990; returns it and
     its per-pass history (the training error counted on the fly, each digit's answer before
@@ -74,8 +81,12 @@ def train_as_in_1989(
     order drawn from the seed and kept (``"fixed"``, as LeNet-5 was trained). ``schedule``:
     ``"constant"``, SN2.8's one epsilon; or ``"1998"``, epsilon decreased pass by pass in the
     proportions of LeNet-5's schedule (Appendix C: x1 for 2 passes, x0.4 for 3, x0.2 for 3,
-    x0.1 for 4, then x0.02), which starts at the same 0.0005.
+    x0.1 for 4, then x0.02), which starts at the same 0.0005. ``rates``: ``"uniform"``,
+    SN2.8's standard, one ``epsilon`` for every parameter; or one of SN2.8's per-unit rates,
+    ``epsilon`` then the rule's x (:func:`unit_rates`).
     """
+    if rates not in RATES:
+        raise ValueError(f"rates must be one of {RATES}, not {rates!r}")
     if schedule not in SCHEDULES:
         raise ValueError(f"schedule must be one of {SCHEDULES}, not {schedule!r}")
     if initialisation not in INITIALISATIONS:
@@ -96,8 +107,48 @@ def train_as_in_1989(
         generator=generator,
         test_data=test_data,
         train_error="on_the_fly",
+        rates=None if rates == "uniform" else unit_rates(model, tuple(train_data[0].shape[1:]), rates),
     )
     return model, history
+
+
+def unit_rates(model: nn.Module, input_shape: tuple[int, ...], rule: str) -> dict[str, np.ndarray]:
+    """Each parameter's factor of epsilon under one of SN2.8's per-unit rules, by parameter name.
+
+    SN2.8's manual finds it "rarely advisable to use the same learning rate in the whole
+    network" and offers three rules, each setting a unit's rate from x: ``"epsi"``, x / F_i;
+    ``"epsi-sqrt"``, x / sqrt(F_i); ``"mask-epsi"``, x / sqrt(F_i s_i), "often a good choice
+    [...] in a shared weights network", s_i the number of connections sharing the weight of
+    the unit's last incoming connection. F_i counts the bias unit's connection, as SN2.8 does
+    (its ``nfanin``): 26 for the 1989 network's H1. A unit's rate applies to every connection
+    into it; the units of one map share their weights and their rate. A subsampling unit reads
+    its four inputs through one coefficient: F_i = 5, each coefficient shared 4 times per unit.
+    """
+    if rule not in RATES[1:]:
+        raise ValueError(f"rule must be one of {RATES[1:]}, not {rule!r}")
+    # each layer's output positions (rows x columns): how many connections share one weight
+    shape = tuple(input_shape) if len(input_shape) == 3 else (1, *input_shape)  # USPS's [16, 16]: one channel
+    positions = {row.name: int(np.prod(row.shape[1:])) for row in layer_counts(model, shape)}
+
+    def rate(fan_in: int, sharing: int) -> float:
+        return {"epsi": 1 / fan_in, "epsi-sqrt": fan_in**-0.5, "mask-epsi": (fan_in * sharing) ** -0.5}[rule]
+
+    factors = {}
+    for name, module in model.named_modules():
+        if isinstance(module, ConnectedConv2d):
+            weight, bias = np.zeros(tuple(module.weight.shape)), np.zeros(tuple(module.bias.shape))
+            for o, (fan_in, kernels) in enumerate(module.kernels_of_each_map()):
+                weight[kernels] = bias[o] = rate(fan_in + 1, positions[name])
+        elif isinstance(module, SubsamplingLayer):
+            weight = np.full(module.maps, rate(module.size**2 + 1, module.size**2 * positions[name]))
+            bias = weight.copy()
+        elif isinstance(module, FullyConnected):
+            weight = np.full(tuple(module.weight.shape), rate(module.in_features + 1, 1))
+            bias = np.full(module.out_features, rate(module.in_features + 1, 1))
+        else:
+            continue
+        factors[f"{name}.weight"], factors[f"{name}.bias"] = weight, bias
+    return factors
 
 
 def decrease_1998(epoch: int) -> float:
