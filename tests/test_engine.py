@@ -242,7 +242,7 @@ def test_a_frozen_parameter_is_not_trained(curvature):
     assert torch.equal(model.h2.weight, frozen) and not torch.equal(model.h3.weight, LeNet1().h3.weight)
 
 
-def test_per_unit_rates_multiply_the_steps_and_keep_a_frozen_parameter_frozen():
+def test_per_unit_rates_multiply_the_plain_steps_and_keep_a_frozen_parameter_frozen():
     model = LeNet1()
     model.h2.requires_grad_(False)
     engine = Engine(model, (1, 28, 28))
@@ -255,6 +255,8 @@ def test_per_unit_rates_multiply_the_steps_and_keep_a_frozen_parameter_frozen():
     assert np.all(after[engine.net.index["h2.weight"]] == 0)  # frozen stays frozen
     untouched = engine.net.index["output.weight"]
     assert np.array_equal(after[untouched], before[untouched])
+    engine.scale_rates({"h3.weight": np.full((20, 5, 5), 0.5)})  # again: replaced, not compounded
+    assert np.array_equal(engine.steps(0.001, 0.1, h), after)
     with pytest.raises(ValueError, match="no parameter 'h9.weight'"):
         engine.scale_rates({"h9.weight": np.ones(3)})
     with pytest.raises(ValueError, match=r"h3.bias: expected \(12,\) finite factors"):

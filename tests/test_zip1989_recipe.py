@@ -135,10 +135,8 @@ def test_the_comparison_row_is_the_1989_recipe_with_sn28s_rates_over_the_square_
     from lenet_tutorial.recipes import zip1989_unit_rates
     from lenet_tutorial.recipes.zip1989_unit_rates import train_zip1989_unit_rates
 
-    assert (zip1989_unit_rates.RATES, zip1989_unit_rates.EPSILON) == (
-        "epsi-sqrt",
-        0.0025,
-    )  # chosen on validation
+    rule, x = zip1989_unit_rates.RATES, zip1989_unit_rates.EPSILON
+    assert (rule, x) == ("epsi-sqrt", 0.0025)  # chosen on validation
     images, labels = _bright_rows(30, 16)
     images = images[:, 0]
     model, history = train_zip1989_unit_rates((images, labels), seed=1)

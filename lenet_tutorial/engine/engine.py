@@ -81,10 +81,13 @@ class Engine:
         return self.net.theta
 
     def scale_rates(self, factors: dict[str, np.ndarray]) -> None:
-        """Multiply each named parameter's steps by its factors (arrays of the parameter's shape,
-        by the model's parameter names): per-unit learning rates, as SN2.8's ``epsi-sqrt``
-        sets them (:func:`lenet_tutorial.recipes.zip1989.unit_rates`). Every step of
-        :meth:`steps` and :meth:`running_pass` is multiplied; a frozen parameter stays frozen."""
+        """Set each named parameter's steps to its factors times the plain steps (arrays of the
+        parameter's shape, by the model's parameter names): per-unit learning rates, as SN2.8's
+        ``epsi-sqrt`` sets them (:func:`lenet_tutorial.recipes.zip1989.unit_rates`). Every step
+        of :meth:`steps` and :meth:`running_pass` is multiplied; a frozen parameter stays
+        frozen. The factors replace any given before, so an engine reused for another run
+        (``train(..., engine=)``) does not compound them; parameters not named keep theirs."""
+        plain = self.net.trainable()  # 1, or 0 for a frozen parameter
         for name, factor in factors.items():
             if name not in self.net.index:
                 raise ValueError(f"the engine's network has no parameter {name!r}")
@@ -92,7 +95,7 @@ class Engine:
             factor = np.asarray(factor, dtype=self.dtype)
             if factor.shape != index.shape or not np.all(np.isfinite(factor)) or np.any(factor < 0):
                 raise ValueError(f"{name}: expected {index.shape} finite factors of at least 0")
-            self.mask[index] *= factor
+            self.mask[index] = plain[index] * factor
 
     @property
     def dtype(self):
