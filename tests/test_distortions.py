@@ -137,6 +137,22 @@ def test_the_exact_warp_is_grid_samples_bilinear_resampling():
     assert np.abs(ours - reference.reshape(6, -1).numpy()).max() < 1e-12
 
 
+def test_the_exact_warp_reads_background_for_points_far_outside_the_image():
+    # the compiled loops read a neighbour beyond the image from a border of zeros: maps that
+    # reach far out (shifted by images' widths, magnified a millionfold, mirrored) still agree
+    images = digits(4).double()
+    theta = np.zeros((4, 2, 3))
+    theta[:, 0, 0] = theta[:, 1, 1] = 1.0
+    theta[0, :, 2] = (3.0, -5.0)  # every point outside: all background
+    theta[1, :, :2] *= 1e6  # a few pixels near the centre, the rest outside
+    theta[2, :, :2] *= -1.3  # mirrored and partly outside
+    theta[3, 0, :] = (0.2, 0.9, 0.95)  # sheared over the right edge
+    ours = exact_warp(images.reshape(4, -1).numpy(), theta, -0.1)
+    reference = grid_sample_warp(images, torch.from_numpy(theta), -0.1).reshape(4, -1).numpy()
+    assert np.abs(ours - reference).max() < 1e-12
+    assert np.all(ours[0] == -0.1)
+
+
 def test_the_engine_distorter_keeps_type_and_shape_and_zero_strength_is_the_identity():
     images = digits().reshape(8, -1).numpy()
     out = engine_distorter(DistortionStrength(), -0.1)(images, torch.Generator().manual_seed(1))
@@ -152,6 +168,8 @@ def test_the_exact_warp_refuses_wrong_shapes_before_any_compiled_code_runs():
         exact_warp(np.zeros((2, 1000), np.float32), np.zeros((2, 2, 3)), 0.0)
     with pytest.raises(ValueError, match="one \\[2, 3\\] matrix per image"):
         exact_warp(np.zeros((2, 1024), np.float32), np.zeros((3, 2, 3)), 0.0)
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        exact_warp(np.zeros((2, 1024), np.float32), np.full((2, 2, 3), np.nan), 0.0)
 
 
 def test_the_engine_trains_each_pass_on_fresh_distortions_and_measures_on_the_originals():

@@ -75,36 +75,58 @@ def warp(images: torch.Tensor, theta: torch.Tensor, background: float) -> torch.
 @njit(**EXACT)
 def warp_kernel(images, size, theta, background, out):
     """``out[n]``: image ``n`` (``size`` x ``size``, flattened) read through ``theta[n]`` (2 x 3,
-    output -> input coordinates in [-1, 1] units, pixel centres), bilinearly."""
+    output -> input coordinates in [-1, 1] units, pixel centres), bilinearly.
+
+    Each output pixel is ``background`` plus its four neighbours' differences from the
+    background, weighted, added in one order: top left, top right, bottom left, bottom right.
+    A neighbour outside the image differs by nothing. So the differences are kept in a copy
+    with a border of two zeros on every side (``diff``), and a neighbour further out is read
+    from the border: every pixel then takes the same branch-free path, whose loops the
+    compiler vectorises. (Adding a border zero changes no sum: x + 0 is x, and the sign a
+    zero total might lose disappears when the background is added.)
+    """
+    border = 2
+    wide = size + 2 * border
+    diff = np.zeros(wide * wide)
+    centres = np.empty(size)  # pixel centres, in [-1, 1] units
+    for j in range(size):
+        centres[j] = (2.0 * j + 1.0) / size - 1.0
+    fx = np.empty(size)  # a row's fractions and top-left neighbours
+    fy = np.empty(size)
+    corner = np.empty(size)
     for n in range(images.shape[0]):
         src = images[n]
         dst = out[n]
         t = theta[n]
+        for yy in range(size):
+            row = diff[(yy + border) * wide + border : (yy + border) * wide + border + size]
+            line = src[yy * size : yy * size + size]
+            for xx in range(size):
+                row[xx] = line[xx] - background
         for i in range(size):
-            cy = (2.0 * i + 1.0) / size - 1.0  # the output pixel's centre
+            cy = centres[i]
             for j in range(size):
-                cx = (2.0 * j + 1.0) / size - 1.0
+                cx = centres[j]
                 gx = t[0, 0] * cx + t[0, 1] * cy + t[0, 2]
                 gy = t[1, 0] * cx + t[1, 1] * cy + t[1, 2]
                 ix = ((gx + 1.0) * size - 1.0) / 2.0  # in pixels of the input
                 iy = ((gy + 1.0) * size - 1.0) / 2.0
-                x0 = math.floor(ix)
-                y0 = math.floor(iy)
-                fx = ix - x0
-                fy = iy - y0
-                x0 = int(x0)
-                y0 = int(y0)
-                total = 0.0  # the four neighbours, less the background (outside: 0)
-                for dy in range(2):
-                    yy = y0 + dy
-                    wy = fy if dy else 1.0 - fy
-                    if yy < 0 or yy >= size:
-                        continue
-                    for dx in range(2):
-                        xx = x0 + dx
-                        wx = fx if dx else 1.0 - fx
-                        if 0 <= xx < size:
-                            total += (wx * wy) * (src[yy * size + xx] - background)
+                x0 = np.floor(ix)
+                y0 = np.floor(iy)
+                fx[j] = ix - x0
+                fy[j] = iy - y0
+                # beyond the border, a neighbour pair entirely in it: the same zeros
+                x0 = min(max(x0, -2.0), size + 0.0) + border
+                y0 = min(max(y0, -2.0), size + 0.0) + border
+                corner[j] = y0 * wide + x0
+            for j in range(size):
+                a = int(corner[j])
+                wx, wy = fx[j], fy[j]
+                total = 0.0
+                total += ((1.0 - wx) * (1.0 - wy)) * diff[a]
+                total += (wx * (1.0 - wy)) * diff[a + 1]
+                total += ((1.0 - wx) * wy) * diff[a + wide]
+                total += (wx * wy) * diff[a + wide + 1]
                 dst[i * size + j] = total + background
 
 
@@ -121,6 +143,8 @@ def exact_warp(images: np.ndarray, theta: np.ndarray, background: float) -> np.n
     theta = np.ascontiguousarray(theta, dtype=np.float64)
     if theta.shape != (len(images), 2, 3):
         raise ValueError(f"expected one [2, 3] matrix per image, got shape {theta.shape}")
+    if not np.all(np.isfinite(theta)):
+        raise ValueError("the matrices contain NaN or infinite values")
     out = np.empty_like(images)
     warp_kernel(images, size, theta, float(background), out)
     return out
