@@ -58,6 +58,13 @@ def provenance_table(result: dict) -> list[str]:
         ("versions", versions or None),
         ("threads", m.get("threads")),
     ]
+    for chapter, again in p.get("remeasured", {}).items():  # measured again after the run, and why
+        fields.append(
+            (
+                f"`{chapter}` measured again",
+                f"{again['started']}: {again['because']} ({again['first_seconds']:.0f} s)",
+            )
+        )
     return ["| field | value |", "|---|---|"] + [
         f"| {name} | {NOT_RECORDED if value in (None, '') else value} |" for name, value in fields
     ]

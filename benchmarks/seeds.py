@@ -125,9 +125,10 @@ EXPERIMENTS = {
 }
 # Each chapter's digits, as its network reads them: (data set, preparation). LeNet-4 and -5
 # (the default) read MNIST's digits in a 32x32 field.
+USPS_AS_STORED = (load_usps, lambda images: images)  # the 1989 network reads the 16x16 digits
 INPUTS = {
-    "zip1989": (load_usps, lambda images: images),  # USPS's 16x16 digits as stored
-    "zip1989_unit_rates": (load_usps, lambda images: images),
+    "zip1989": USPS_AS_STORED,
+    "zip1989_unit_rates": USPS_AS_STORED,
     "lenet1_usps": (load_usps, usps_to_lenet1),  # in LeNet-1's 28x28 field
     "lenet1_mnist": (load_mnist, lambda images: usps_to_lenet1(mnist_to_16x16(images, deslanted=DESLANTED))),
     "lenet5_lush": (load_mnist, mnist_to_lush),  # Lush's scale: pixels x 0.01

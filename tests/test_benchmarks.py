@@ -176,6 +176,10 @@ def test_a_run_records_its_own_provenance_the_commit_the_time_and_the_machine():
     # a file from before the runs recorded themselves: the fields say so, nothing is guessed
     older = "\n".join(report.provenance_table({"machine": {"processor": "x86_64", "threads": 2}}))
     assert "| commit | not recorded |" in older and "| processor | not recorded |" in older
+    # a chapter measured again after the run: when, why, and what the run had measured
+    again = {"started": "2026-12-07T23:35:33Z", "first_seconds": 111.3, "because": "it compiled"}
+    table = report.provenance_table({"provenance": {**provenance, "remeasured": {"book/x.ipynb": again}}})
+    assert "| `book/x.ipynb` measured again | 2026-12-07T23:35:33Z: it compiled (111 s) |" in table
 
 
 def test_the_results_files_hold_data_not_notes():
