@@ -115,9 +115,9 @@ def warp_kernel(images, size, theta, background, out):
                 y0 = np.floor(iy)
                 fx[j] = ix - x0
                 fy[j] = iy - y0
-                # beyond the border, a neighbour pair entirely in it: the same zeros
-                x0 = min(max(x0, -2.0), size + 0.0) + border
-                y0 = min(max(y0, -2.0), size + 0.0) + border
+                # further out, the pair of neighbours at the border's edge: zeros too
+                x0 = min(max(x0, -float(border)), float(size)) + border
+                y0 = min(max(y0, -float(border)), float(size)) + border
                 corner[j] = y0 * wide + x0
             for j in range(size):
                 a = int(corner[j])
